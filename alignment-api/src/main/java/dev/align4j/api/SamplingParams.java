@@ -1,0 +1,52 @@
+package dev.align4j.api;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+/**
+ * How a policy samples completions. Filters apply in the order temperature → top-k → top-p, as in transformers.
+ *
+ * @param temperature divides the logits; 0 means greedy (argmax)
+ * @param topK keep the k most likely tokens; 0 disables
+ * @param topP keep the smallest set of tokens whose probability reaches p; 1 disables
+ * @param maxNewTokens upper bound on generated tokens, at least 1
+ * @param eos whether generation stops at the end-of-sequence token
+ */
+public record SamplingParams(double temperature, int topK, double topP, int maxNewTokens, EosHandling eos) {
+  public SamplingParams {
+    checkArgument(temperature >= 0 && Double.isFinite(temperature),
+        "temperature must be finite and >= 0 (0 = greedy), got %s", temperature);
+    checkArgument(topK >= 0, "topK must be >= 0 (0 disables), got %s", topK);
+    checkArgument(topP > 0 && topP <= 1, "topP must be in (0, 1] (1 disables), got %s", topP);
+    checkArgument(maxNewTokens >= 1, "maxNewTokens must be >= 1, got %s", maxNewTokens);
+    checkNotNull(eos, "eos");
+  }
+
+  /** Plain sampling at the given temperature, stopping at EOS. */
+  public static SamplingParams sample(double temperature, int maxNewTokens) {
+    return new SamplingParams(temperature, 0, 1.0, maxNewTokens, EosHandling.STOP);
+  }
+
+  /** Greedy decoding, stopping at EOS. */
+  public static SamplingParams greedy(int maxNewTokens) {
+    return new SamplingParams(0, 0, 1.0, maxNewTokens, EosHandling.STOP);
+  }
+
+  /** Whether this is greedy decoding. */
+  public boolean isGreedy() {
+    return temperature == 0;
+  }
+
+  /** A copy with another EOS handling. */
+  public SamplingParams with(EosHandling newEos) {
+    return new SamplingParams(temperature, topK, topP, maxNewTokens, newEos);
+  }
+
+  /** What generation does when it samples the end-of-sequence token. */
+  public enum EosHandling {
+    /** Stop the row; the EOS token is part of the completion. */
+    STOP,
+    /** Keep generating until {@code maxNewTokens}. */
+    IGNORE
+  }
+}

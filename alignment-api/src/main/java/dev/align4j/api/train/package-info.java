@@ -1,0 +1,2 @@
+/** Contracts between trainers and the outside: step listeners and resumable checkpoints. */
+package dev.align4j.api.train;
