@@ -1,0 +1,178 @@
+package dev.align4j.core.model;
+
+import ai.djl.ndarray.NDArray;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.align4j.core.model.safetensors.CheckpointTensors;
+import dev.align4j.core.model.safetensors.SafetensorsWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads a model from a Hugging Face folder and saves one back, atomically, with Hugging Face tensor names and
+ * layouts so that {@code transformers} loads it.
+ */
+public final class ModelFolder {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelFolder.class);
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** Tokenizer-side files copied into a saved folder when present. */
+  static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
+      "special_tokens_map.json", "generation_config.json", "chat_template.jinja", "vocab.json", "merges.txt");
+
+  private ModelFolder() {}
+
+  /**
+   * Loads the model in {@code folder} with the given head. A causal-LM checkpoint loaded with a
+   * {@link HeadKind#SCALAR} head keeps its body and gets a zero-initialised score head (a reward model initialised
+   * from the SFT policy); tensors the model does not use are logged, never silently mixed in.
+   */
+  public static TransformerModel load(Path folder, HeadKind head) throws IOException {
+    ModelConfig config = HfConfigJson.read(folder.resolve("config.json"));
+    try (CheckpointTensors tensors = CheckpointTensors.open(folder)) {
+      Map<String, String> aliases = aliases(config, tensors);
+      WeightSource.FromCheckpoint fromFile = new WeightSource.FromCheckpoint(tensors, aliases);
+      boolean[] initialisedHead = {false};
+      WeightSource source = (name, shape, init) -> {
+        if (name.equals("score.weight") && !tensors.has("score.weight")) {
+          initialisedHead[0] = true;
+          return WeightSource.random(0).read(name, shape, init);
+        }
+        return fromFile.read(name, shape, init);
+      };
+      TransformerModel model;
+      try {
+        model = TransformerModel.create(config, head, source);
+      } catch (UncheckedIOException e) {
+        throw new IOException(folder + ": " + e.getCause().getMessage(), e.getCause());
+      }
+      Set<String> unused = fromFile.unused();
+      unused.removeIf(n -> n.endsWith(".attn.bias") || n.endsWith(".attn.masked_bias")
+          || n.endsWith("rotary_emb.inv_freq") || TransformerModel.headNames().contains(n));
+      if (!unused.isEmpty()) {
+        LOG.warn("{}: {} tensor(s) not used by the {} model: {}", folder, unused.size(), config.modelType(),
+            unused.size() > 8 ? List.copyOf(unused).subList(0, 8) + " ..." : unused);
+      }
+      if (initialisedHead[0]) {
+        LOG.info("{}: no score head in the checkpoint; a zero-initialised scalar head was added", folder);
+      }
+      return model;
+    }
+  }
+
+  /** GPT-2 files in the original OpenAI layout name tensors without the {@code transformer.} prefix. */
+  private static Map<String, String> aliases(ModelConfig config, CheckpointTensors tensors) {
+    Map<String, String> aliases = new HashMap<>();
+    if (config instanceof Gpt2Config && !tensors.has("transformer.wte.weight") && tensors.has("wte.weight")) {
+      for (String name : tensors.tensors().keySet()) {
+        aliases.put("transformer." + name, name);
+      }
+    }
+    return aliases;
+  }
+
+  /**
+   * Writes {@code model} to {@code folder} as a Hugging Face folder: {@code model.safetensors}, {@code config.json},
+   * the tokenizer files of {@code tokenizerFolder} (when given) and {@code align4j_provenance.json}. The folder is
+   * assembled under a temporary name and renamed into place, so a reader never sees half of it.
+   */
+  public static void save(TransformerModel model, Path folder, Path tokenizerFolder, Provenance provenance,
+      ObjectNode extraConfig) throws IOException {
+    Path target = folder.toAbsolutePath();
+    Path parent = target.getParent();
+    Files.createDirectories(parent);
+    Path tmp = parent.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+    Files.createDirectories(tmp);
+    try {
+      writeInto(model, tmp, tokenizerFolder, provenance, extraConfig);
+      if (Files.exists(target)) {
+        Path old = parent.resolve("." + target.getFileName() + ".old-" + UUID.randomUUID());
+        Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        deleteTree(old);
+      } else {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      }
+    } finally {
+      deleteTree(tmp);
+    }
+  }
+
+  private static void writeInto(TransformerModel model, Path dir, Path tokenizerFolder, Provenance provenance,
+      ObjectNode extraConfig) throws IOException {
+    SafetensorsWriter w = new SafetensorsWriter();
+    for (Parameter p : model.parameters()) {
+      NDArray v = p.value();
+      NDArray hf = p.layout() == Parameter.Layout.TRANSPOSED ? v.transpose().duplicate() : v;
+      long[] shape = hf.getShape().getShape();
+      float[] data = hf.toFloatArray();
+      if (hf != v) {
+        hf.close();
+      }
+      w.add(p.name(), data, shape);
+    }
+    w.write(dir.resolve("model.safetensors"));
+
+    ObjectNode extra = JSON.createObjectNode();
+    if (model.headKind() == HeadKind.SCALAR) {
+      extra.put("num_labels", 1);
+      extra.putObject("id2label").put("0", "LABEL_0");
+      extra.putObject("label2id").put("LABEL_0", 0);
+    }
+    if (extraConfig != null) {
+      extra.setAll(extraConfig);
+    }
+    ObjectNode config = HfConfigJson.toJson(model.config(), architecture(model), extra);
+    JSON.writeValue(dir.resolve("config.json").toFile(), config);
+    if (tokenizerFolder != null) {
+      for (String f : TOKENIZER_FILES) {
+        Path src = tokenizerFolder.resolve(f);
+        if (Files.isRegularFile(src)) {
+          Files.copy(src, dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    if (provenance != null) {
+      JSON.writeValue(dir.resolve("align4j_provenance.json").toFile(), provenance.toJson());
+    }
+  }
+
+  /** The {@code architectures} entry transformers uses to pick the model class. */
+  static String architecture(TransformerModel model) {
+    String family = switch (model.config().modelType()) {
+      case "gpt2" -> "GPT2";
+      case "qwen2" -> "Qwen2";
+      case "qwen3" -> "Qwen3";
+      case "mistral" -> "Mistral";
+      default -> "Llama";
+    };
+    if (model.headKind() == HeadKind.SCALAR) {
+      return family + "ForSequenceClassification";
+    }
+    return family.equals("GPT2") ? "GPT2LMHeadModel" : family + "ForCausalLM";
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(x);
+      }
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package dev.align4j.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.align4j.api.data.TokenBatch;
+
+/**
+ * Sequences of different lengths padded to one width, with what the forward pass and the read-outs need.
+ *
+ * @param input ids, positions and attention mask in the given manager
+ * @param lengths real tokens per row
+ * @param offsets index of each row's first real token (0 for right padding)
+ * @param width the padded width {@code T}
+ */
+public record PaddedBatch(ForwardInput input, int[] lengths, int[] offsets, int width) {
+  /** Added to masked attention scores; finite so that a fully masked (padding) query row gives no NaN. */
+  static final float MASKED = -1e9f;
+
+  /**
+   * Pads {@code batch} with {@code padId} and builds a causal mask that also hides padding keys.
+   *
+   * @param slidingWindow attention window in tokens, 0 for none
+   */
+  public static PaddedBatch of(NDManager manager, TokenBatch batch, int padId, int slidingWindow) {
+    int b = batch.size();
+    int t = batch.maxLength();
+    long[] ids = new long[b * t];
+    long[] pos = new long[b * t];
+    int[] lengths = new int[b];
+    int[] offsets = new int[b];
+    boolean[][] valid = new boolean[b][t];
+    for (int r = 0; r < b; r++) {
+      int[] s = batch.sequences()[r];
+      lengths[r] = s.length;
+      offsets[r] = batch.padding() == TokenBatch.Padding.LEFT ? t - s.length : 0;
+      for (int i = 0; i < t; i++) {
+        int j = i - offsets[r];
+        boolean real = j >= 0 && j < s.length;
+        valid[r][i] = real;
+        ids[r * t + i] = real ? s[j] : padId;
+        pos[r * t + i] = real ? j : 0;
+      }
+    }
+    NDArray mask = mask(manager, valid, 0, t, slidingWindow);
+    ForwardInput in = new ForwardInput(manager.create(ids, new Shape(b, t)), manager.create(pos, new Shape(b, t)),
+        mask);
+    return new PaddedBatch(in, lengths, offsets, t);
+  }
+
+  /**
+   * The additive mask {@code (B, 1, 1, T, S)}: query {@code i} (absolute index {@code queryStart + i}) sees key
+   * {@code s} iff {@code s ≤ queryStart + i}, the key is a real token, and it lies within the sliding window.
+   *
+   * @param keyValid {@code [B][S]} whether each key position holds a real token
+   */
+  static NDArray mask(NDManager manager, boolean[][] keyValid, int queryStart, int queries, int slidingWindow) {
+    int b = keyValid.length;
+    int s = keyValid[0].length;
+    float[] m = new float[b * queries * s];
+    for (int r = 0; r < b; r++) {
+      for (int i = 0; i < queries; i++) {
+        int q = queryStart + i;
+        int base = (r * queries + i) * s;
+        for (int k = 0; k < s; k++) {
+          boolean visible = k <= q && keyValid[r][k] && (slidingWindow == 0 || q - k < slidingWindow);
+          m[base + k] = visible ? 0f : MASKED;
+        }
+      }
+    }
+    return manager.create(m, new Shape(b, 1, 1, queries, s));
+  }
+
+  /** {@code (B, T)} float mask of real tokens. */
+  public NDArray tokenMask(NDManager manager) {
+    float[] m = new float[lengths.length * width];
+    for (int r = 0; r < lengths.length; r++) {
+      for (int i = 0; i < lengths[r]; i++) {
+        m[r * width + offsets[r] + i] = 1f;
+      }
+    }
+    return manager.create(m, new Shape(lengths.length, width));
+  }
+}

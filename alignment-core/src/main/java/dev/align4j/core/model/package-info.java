@@ -1,0 +1,6 @@
+/**
+ * Decoder-only transformers built from DJL NDArray ops and loaded from Hugging Face folders: the Llama family
+ * (Llama, Qwen2/Qwen3, SmolLM, Mistral-style) and GPT-2; heads for language modelling, reward and value; batched
+ * scoring with padding; KV-cached generation; saving back to a folder that {@code transformers} loads.
+ */
+package dev.align4j.core.model;
