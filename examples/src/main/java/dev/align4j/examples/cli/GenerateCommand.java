@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.api.SamplingParams;
 import dev.align4j.api.data.Completion;
+import dev.align4j.core.model.Pretrained;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -57,7 +58,7 @@ final class GenerateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     SamplingParams sampling = new SamplingParams(greedy ? 0 : temperature, topK, topP, maxNewTokens,
         ignoreEos ? SamplingParams.EosHandling.IGNORE : SamplingParams.EosHandling.STOP);
-    try (ModelOptions.Loaded loaded = modelOptions.load()) {
+    try (Pretrained loaded = modelOptions.load()) {
       int[] ids = loaded.tokenizer().encode(text, !noSpecialTokens);
       if (ids.length == 0) {
         System.err.println("align generate: --text tokenizes to nothing; give a prompt of at least one token");

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.api.data.TokenBatch;
+import dev.align4j.core.model.Pretrained;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,7 +29,7 @@ final class LogprobsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (ModelOptions.Loaded loaded = modelOptions.load()) {
+    try (Pretrained loaded = modelOptions.load()) {
       int[] ids = loaded.tokenizer().encode(text, !noSpecialTokens);
       ObjectNode out = JsonOut.object();
       ArrayNode idsJson = out.putArray("input_ids");
