@@ -1,6 +1,9 @@
 package dev.align4j.core.dpo;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static dev.align4j.core.math.Scalars.div;
+import static dev.align4j.core.math.Scalars.maximum;
+import static dev.align4j.core.math.Scalars.mul;
 
 import ai.djl.ndarray.NDArray;
 import dev.align4j.core.math.Sigmoids;
@@ -23,7 +26,7 @@ public sealed interface DpoLossType {
    */
   record Sigmoid() implements DpoLossType {
     @Override public NDArray losses(DpoTerms t, double beta) {
-      return Sigmoids.logSigmoid(t.delta().mul((float) beta)).neg();
+      return Sigmoids.logSigmoid(mul(t.delta(), beta)).neg();
     }
 
     @Override public String trlName() {
@@ -34,7 +37,7 @@ public sealed interface DpoLossType {
   /** SLiC (Zhao et al. 2023, eq. 3): {@code max(0, 1 − βΔ)}. */
   record Hinge() implements DpoLossType {
     @Override public NDArray losses(DpoTerms t, double beta) {
-      return t.delta().mul((float) -beta).add(1f).maximum(0f);
+      return maximum(mul(t.delta(), -beta).add(1f), 0);
     }
 
     @Override public String trlName() {
@@ -81,7 +84,7 @@ public sealed interface DpoLossType {
     }
 
     @Override public NDArray losses(DpoTerms t, double beta) {
-      NDArray z = t.delta().mul((float) beta);
+      NDArray z = mul(t.delta(), beta);
       NDArray win = Sigmoids.sigmoid(z).mul(Sigmoids.logSigmoid(z).sub((float) Math.log1p(-labelSmoothing)));
       NDArray lose = Sigmoids.sigmoid(z.neg()).mul(Sigmoids.logSigmoid(z.neg()).sub((float) Math.log(labelSmoothing)));
       return win.add(lose);
@@ -97,11 +100,11 @@ public sealed interface DpoLossType {
    */
   record NcaPair() implements DpoLossType {
     @Override public NDArray losses(DpoTerms t, double beta) {
-      NDArray c = t.chosenScore().mul((float) beta);
-      NDArray r = t.rejectedScore().mul((float) beta);
+      NDArray c = mul(t.chosenScore(), beta);
+      NDArray r = mul(t.rejectedScore(), beta);
       return Sigmoids.logSigmoid(c).neg()
-          .sub(Sigmoids.logSigmoid(c.neg()).mul(0.5f))
-          .sub(Sigmoids.logSigmoid(r.neg()).mul(0.5f));
+          .sub(mul(Sigmoids.logSigmoid(c.neg()), 0.5))
+          .sub(mul(Sigmoids.logSigmoid(r.neg()), 0.5));
     }
 
     @Override public String trlName() {
@@ -120,10 +123,10 @@ public sealed interface DpoLossType {
     }
 
     @Override public NDArray losses(DpoTerms t, double beta) {
-      NDArray z = t.delta().mul((float) beta);
-      NDArray clean = Sigmoids.logSigmoid(z).mul((float) -(1 - labelSmoothing));
-      NDArray flipped = Sigmoids.logSigmoid(z.neg()).mul((float) labelSmoothing);
-      return clean.add(flipped).div((float) (1 - 2 * labelSmoothing));
+      NDArray z = mul(t.delta(), beta);
+      NDArray clean = mul(Sigmoids.logSigmoid(z), -(1 - labelSmoothing));
+      NDArray flipped = mul(Sigmoids.logSigmoid(z.neg()), labelSmoothing);
+      return div(clean.add(flipped), 1 - 2 * labelSmoothing);
     }
 
     @Override public String trlName() {
@@ -134,8 +137,8 @@ public sealed interface DpoLossType {
   /** BCO on pairs (Jung et al. 2024): {@code −log σ(βs(a)) − log σ(−βs(b))}. */
   record BcoPair() implements DpoLossType {
     @Override public NDArray losses(DpoTerms t, double beta) {
-      return Sigmoids.logSigmoid(t.chosenScore().mul((float) beta)).neg()
-          .sub(Sigmoids.logSigmoid(t.rejectedScore().mul((float) -beta)));
+      return Sigmoids.logSigmoid(mul(t.chosenScore(), beta)).neg()
+          .sub(Sigmoids.logSigmoid(mul(t.rejectedScore(), -beta)));
     }
 
     @Override public String trlName() {
@@ -198,8 +201,8 @@ public sealed interface DpoLossType {
   /** APO-zero (D'Oosterlinck et al. 2024, eq. 7): {@code 1 − σ(βa) + σ(βb)}; use when chosen beats the model. */
   record ApoZero() implements DpoLossType {
     @Override public NDArray losses(DpoTerms t, double beta) {
-      return Sigmoids.sigmoid(t.chosenLogRatio().mul((float) beta)).neg().add(1f)
-          .add(Sigmoids.sigmoid(t.rejectedLogRatio().mul((float) beta)));
+      return Sigmoids.sigmoid(mul(t.chosenLogRatio(), beta)).neg().add(1f)
+          .add(Sigmoids.sigmoid(mul(t.rejectedLogRatio(), beta)));
     }
 
     @Override public String trlName() {
@@ -210,8 +213,8 @@ public sealed interface DpoLossType {
   /** APO-down (D'Oosterlinck et al. 2024, eq. 8): {@code σ(βa) + 1 − σ(βΔ)}; use when chosen is worse than the model. */
   record ApoDown() implements DpoLossType {
     @Override public NDArray losses(DpoTerms t, double beta) {
-      return Sigmoids.sigmoid(t.chosenLogRatio().mul((float) beta)).add(1f)
-          .sub(Sigmoids.sigmoid(t.delta().mul((float) beta)));
+      return Sigmoids.sigmoid(mul(t.chosenLogRatio(), beta)).add(1f)
+          .sub(Sigmoids.sigmoid(mul(t.delta(), beta)));
     }
 
     @Override public String trlName() {
@@ -229,8 +232,8 @@ public sealed interface DpoLossType {
     }
 
     @Override public NDArray losses(DpoTerms t, double beta) {
-      NDArray z = t.delta().mul((float) beta);
-      NDArray w = Sigmoids.sigmoid(z.div((float) tau));
+      NDArray z = mul(t.delta(), beta);
+      NDArray w = Sigmoids.sigmoid(div(z, tau));
       return Sigmoids.logSigmoid(z).neg().mul(w.neg().add(1f)).add(z.neg().exp().mul(w));
     }
 
@@ -240,7 +243,7 @@ public sealed interface DpoLossType {
   }
 
   private static NDArray smoothedLogistic(NDArray d, double beta, double eps) {
-    NDArray z = d.mul((float) beta);
-    return Sigmoids.logSigmoid(z).mul((float) -(1 - eps)).sub(Sigmoids.logSigmoid(z.neg()).mul((float) eps));
+    NDArray z = mul(d, beta);
+    return mul(Sigmoids.logSigmoid(z), -(1 - eps)).sub(mul(Sigmoids.logSigmoid(z.neg()), eps));
   }
 }

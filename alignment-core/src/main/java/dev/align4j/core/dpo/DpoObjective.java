@@ -2,6 +2,7 @@ package dev.align4j.core.dpo;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
+import static dev.align4j.core.math.Scalars.mul;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
@@ -46,13 +47,13 @@ public record DpoObjective(double beta, List<WeightedDpoLoss> terms, FDivergence
     DpoTerms t = DpoTerms.of(in, divergence);
     NDArray losses = null;                                                   // (N)
     for (WeightedDpoLoss term : terms) {
-      NDArray l = term.type().losses(t, beta).mul((float) term.weight());
+      NDArray l = mul(term.type().losses(t, beta), term.weight());
       losses = losses == null ? l : losses.add(l);
     }
     NDArray loss = losses.mean();
 
-    NDArray chosenRewards = t.chosenLogRatio().stopGradient().mul((float) beta);
-    NDArray rejectedRewards = t.rejectedLogRatio().stopGradient().mul((float) beta);
+    NDArray chosenRewards = mul(t.chosenLogRatio().stopGradient(), beta);
+    NDArray rejectedRewards = mul(t.rejectedLogRatio().stopGradient(), beta);
     Map<String, NDArray> out = new LinkedHashMap<>();
     out.put("losses", losses.stopGradient());
     out.put("chosen_rewards", chosenRewards);

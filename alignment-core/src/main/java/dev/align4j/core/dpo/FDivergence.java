@@ -1,6 +1,9 @@
 package dev.align4j.core.dpo;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static dev.align4j.core.math.Scalars.div;
+import static dev.align4j.core.math.Scalars.minimum;
+import static dev.align4j.core.math.Scalars.mul;
 
 import ai.djl.ndarray.NDArray;
 import dev.align4j.core.math.Sigmoids;
@@ -51,7 +54,7 @@ public sealed interface FDivergence {
       if (Math.abs(alpha - 1) < 1e-6) {
         return x;
       }
-      return x.mul((float) (alpha - 1)).minimum(EXPONENT_CAP).exp().div((float) (alpha - 1));
+      return div(minimum(mul(x, alpha - 1), EXPONENT_CAP).exp(), alpha - 1);
     }
   }
 }

@@ -2,6 +2,8 @@ package dev.align4j.core.grpo;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
+import static dev.align4j.core.math.Scalars.minimum;
+import static dev.align4j.core.math.Scalars.mul;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -91,14 +93,14 @@ public record GrpoObjective(GrpoLossType lossType, double epsilonLow, double eps
     NDArray perToken = switch (lossType.tokenLoss()) {
       case CLIPPED -> {
         NDArray rhoHat = rho.clip(1 - epsilonLow, 1 + epsilonHigh);
-        NDArray rhoCapped = delta.isPresent() ? rho.minimum((float) delta.getAsDouble()) : rho;
+        NDArray rhoCapped = delta.isPresent() ? minimum(rho, delta.getAsDouble()) : rho;
         putClipMetrics(out, rhoCapped.stopGradient(), adv, mask, lengths);
         yield rhoCapped.mul(adv).minimum(rhoHat.mul(adv)).neg();
       }
       case CISPO -> {
         NDArray clippedTokens = rho.stopGradient().gt((float) epsilonHigh).logicalAnd(adv.gt(0f));
         out.put("cispo_clip_ratio", batchMean(clippedTokens.toType(DataType.FLOAT32, false), mask));
-        yield rho.minimum((float) epsilonHigh).stopGradient().mul(adv).mul(lp).neg();
+        yield minimum(rho, epsilonHigh).stopGradient().mul(adv).mul(lp).neg();
       }
       case SAPO -> {
         GrpoLossType.Sapo s = (GrpoLossType.Sapo) lossType;
@@ -115,7 +117,7 @@ public record GrpoObjective(GrpoLossType lossType, double epsilonLow, double eps
       }
     };
     if (kl != null) {
-      perToken = perToken.add(kl.mul((float) beta));
+      perToken = perToken.add(mul(kl, beta));
     }
     NDArray loss = aggregate(perToken, mask, lengths);
     if (kl != null) {
@@ -130,7 +132,7 @@ public record GrpoObjective(GrpoLossType lossType, double epsilonLow, double eps
       case SEQUENCE_MEAN -> Masked.rowMean(perToken.mul(mask.onesLike()), mask).mean();
       case TOKEN_MEAN -> Masked.mean(perToken, mask);
       case MAX_LENGTH -> Masked.sum(perToken, mask)
-          .div((float) (batch * ((GrpoLossType.DrGrpo) lossType).maxCompletionLength()));
+          .div(mask.getManager().create((float) (batch * ((GrpoLossType.DrGrpo) lossType).maxCompletionLength())));
       case ITEMS -> Masked.sum(perToken, mask).div(itemNormaliser(mask));
       case LENGTH_WEIGHTED -> perToken.mul(lengths).mean();
     };

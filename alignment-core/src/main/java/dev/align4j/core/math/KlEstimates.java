@@ -1,5 +1,7 @@
 package dev.align4j.core.math;
 
+import static dev.align4j.core.math.Scalars.mul;
+
 import ai.djl.ndarray.NDArray;
 import dev.align4j.api.kernel.KlEstimator;
 
@@ -15,7 +17,7 @@ public final class KlEstimates {
     NDArray d = refLogprobs.sub(logprobs);
     return switch (estimator) {
       case K1 -> d.neg();
-      case K2 -> d.square().mul(0.5f);
+      case K2 -> mul(d.square(), 0.5);
       case K3 -> d.exp().sub(d).sub(1f);
     };
   }

@@ -1,5 +1,7 @@
 package dev.align4j.core.math;
 
+import static dev.align4j.core.math.Scalars.div;
+
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -19,7 +21,7 @@ public final class TokenDistributions {
    * @return {@code (...)}
    */
   public static NDArray tokenLogprobs(NDArray logits, NDArray tokens, double temperature) {
-    NDArray x = temperature == 1.0 ? logits : logits.div((float) temperature);
+    NDArray x = temperature == 1.0 ? logits : div(logits, temperature);
     int axis = logits.getShape().dimension() - 1;
     NDArray idx = tokens.toType(ai.djl.ndarray.types.DataType.INT64, false).expandDims(axis);
     return x.logSoftmax(axis).gather(idx, axis).squeeze(axis);
@@ -31,7 +33,7 @@ public final class TokenDistributions {
    * @return {@code (...)}
    */
   public static NDArray entropy(NDArray logits, double temperature) {
-    NDArray x = temperature == 1.0 ? logits : logits.div((float) temperature);
+    NDArray x = temperature == 1.0 ? logits : div(logits, temperature);
     int axis = logits.getShape().dimension() - 1;
     NDArray logp = x.logSoftmax(axis);
     return logp.exp().mul(logp).sum(new int[] {axis}).neg();

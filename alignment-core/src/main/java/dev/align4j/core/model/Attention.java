@@ -1,5 +1,7 @@
 package dev.align4j.core.model;
 
+import static dev.align4j.core.math.Scalars.mul;
+
 import ai.djl.ndarray.NDArray;
 
 /** Scaled dot-product attention with grouped key/value heads (Ainslie et al. 2023). */
@@ -22,7 +24,7 @@ final class Attention {
     long hkv = k.getShape().get(1);
     long g = h / hkv;
     // query head j uses key/value head j / g: view queries as (B, H_kv, g, T, d) and broadcast k, v over g
-    NDArray qg = q.mul((float) scale).reshape(b, hkv, g, t, d);
+    NDArray qg = mul(q, scale).reshape(b, hkv, g, t, d);
     NDArray scores = qg.matMul(k.expandDims(2).swapAxes(3, 4)).add(mask);   // (B, H_kv, g, T, S)
     NDArray p = scores.softmax(4);
     NDArray out = p.matMul(v.expandDims(2));                                 // (B, H_kv, g, T, d)

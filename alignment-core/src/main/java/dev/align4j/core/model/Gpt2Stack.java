@@ -1,5 +1,7 @@
 package dev.align4j.core.model;
 
+import static dev.align4j.core.math.Scalars.mul;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
@@ -60,7 +62,7 @@ final class Gpt2Stack implements DecoderStack {
   private NDArray activation(NDArray z) {
     return switch (config.activation()) {
       // gelu_new: 0.5·z·(1 + tanh(√(2/π)·(z + 0.044715·z³)))
-      case GELU_TANH -> z.pow(3).mul(0.044715f).add(z).mul((float) SQRT_2_OVER_PI).tanh().add(1f).mul(z).mul(0.5f);
+      case GELU_TANH -> mul(mul(mul(z.mul(z).mul(z), 0.044715).add(z), SQRT_2_OVER_PI).tanh().add(1f).mul(z), 0.5);
       case GELU_ERF -> z.getNDArrayInternal().gelu();
       case RELU -> Activation.relu(z);
     };

@@ -2,6 +2,7 @@ package dev.align4j.core.ppo;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
+import static dev.align4j.core.math.Scalars.mul;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
@@ -40,10 +41,10 @@ public record PpoValueObjective(double clipRangeValue, ScorePlacement placement)
     NDArray old = in.oldValues().stopGradient().mul(vm);
     NDArray ret = in.returns().stopGradient();
     float c = (float) clipRangeValue;
-    NDArray vClipped = v.maximum(old.sub(c)).minimum(old.add(c));
+    NDArray vClipped = v.maximum(old.sub(c)).minimum(old.add(c));  // bounds are arrays: safe
     NDArray lossUnclipped = v.sub(ret).square();
     NDArray lossClipped = vClipped.sub(ret).square();
-    NDArray loss = Masked.mean(lossUnclipped.maximum(lossClipped), vm).mul(0.5f);
+    NDArray loss = mul(Masked.mean(lossUnclipped.maximum(lossClipped), vm), 0.5);
 
     Map<String, NDArray> out = new LinkedHashMap<>();
     out.put("loss/value", loss.stopGradient());

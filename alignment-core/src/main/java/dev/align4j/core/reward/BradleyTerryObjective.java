@@ -2,6 +2,7 @@ package dev.align4j.core.reward;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
+import static dev.align4j.core.math.Scalars.mul;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
@@ -49,7 +50,7 @@ public record BradleyTerryObjective(MarginMode marginMode, OptionalDouble center
     NDArray loss = Sigmoids.logSigmoid(logits).neg().mean();
     if (centerRewardsCoefficient.isPresent()) {
       NDArray center = in.chosen().add(in.rejected()).square().mean();
-      loss = loss.add(center.mul((float) centerRewardsCoefficient.getAsDouble()));
+      loss = loss.add(mul(center, centerRewardsCoefficient.getAsDouble()));
     }
     Map<String, NDArray> out = new LinkedHashMap<>();
     NDArray d = diff.stopGradient();
