@@ -55,7 +55,7 @@ public final class CharTokenizerBuilder {
     root.putNull("normalizer");
     ObjectNode pre = root.putObject("pre_tokenizer");
     pre.put("type", "Split");
-    pre.putObject("pattern").put("Regex", "(?s).");
+    pre.putObject("pattern").put("Regex", "[\\s\\S]"); // any one character, newlines included (Oniguruma has no (?s))
     pre.put("behavior", "Isolated");
     pre.put("invert", false);
     ObjectNode post = root.putObject("post_processor");
