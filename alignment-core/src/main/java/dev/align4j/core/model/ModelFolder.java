@@ -111,7 +111,11 @@ public final class ModelFolder {
     }
   }
 
-  private static void writeInto(TransformerModel model, Path dir, Path tokenizerFolder, Provenance provenance,
+  /**
+   * Writes the folder's files into an existing folder, without the atomic rename of {@link #save} (for callers that
+   * assemble a larger folder atomically themselves, such as checkpoints).
+   */
+  public static void writeInto(TransformerModel model, Path dir, Path tokenizerFolder, Provenance provenance,
       ObjectNode extraConfig) throws IOException {
     SafetensorsWriter w = new SafetensorsWriter();
     for (Parameter p : model.parameters()) {

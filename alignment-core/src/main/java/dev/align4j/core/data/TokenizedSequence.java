@@ -1,0 +1,44 @@
+package dev.align4j.core.data;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+/**
+ * Token ids with the positions that carry the loss: {@code target[i]} means token {@code i} is learned (predicted
+ * from tokens {@code < i}). Prompts, system messages and user turns are conditioned on but not learned.
+ *
+ * @param ids the token ids
+ * @param target per token, whether it carries the loss
+ */
+public record TokenizedSequence(int[] ids, boolean[] target) {
+  public TokenizedSequence {
+    checkArgument(ids.length == target.length, "ids (%s) and target (%s) must have the same length", ids.length,
+        target.length);
+  }
+
+  /** Tokens that carry the loss. */
+  public int targetCount() {
+    int n = 0;
+    for (boolean t : target) {
+      n += t ? 1 : 0;
+    }
+    return n;
+  }
+
+  /** The first {@code length} tokens. */
+  public TokenizedSequence truncate(int length) {
+    if (length >= ids.length) {
+      return this;
+    }
+    return new TokenizedSequence(java.util.Arrays.copyOf(ids, length), java.util.Arrays.copyOf(target, length));
+  }
+
+  /** Prompt ids followed by completion ids, only the completion learned. */
+  public static TokenizedSequence of(int[] prompt, int[] completion) {
+    int[] ids = new int[prompt.length + completion.length];
+    boolean[] t = new boolean[ids.length];
+    System.arraycopy(prompt, 0, ids, 0, prompt.length);
+    System.arraycopy(completion, 0, ids, prompt.length, completion.length);
+    java.util.Arrays.fill(t, prompt.length, ids.length, true);
+    return new TokenizedSequence(ids, t);
+  }
+}

@@ -1,0 +1,145 @@
+package dev.align4j.core.train;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.align4j.api.train.StepMetrics;
+import dev.align4j.api.train.TrainingListener;
+import dev.align4j.core.model.TransformerModel;
+import dev.align4j.core.run.RunFolder;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The loop every offline stage shares: fetch the step's micro-batches → {@link GradientStep} → log → evaluate →
+ * checkpoint, resuming after the newest checkpoint of the run folder.
+ */
+public final class TrainingLoop {
+
+  /**
+   * When things happen, in optimizer steps.
+   *
+   * @param stage the stage name in metrics ({@code sft}, {@code rm}, {@code dpo})
+   * @param totalSteps steps of the run
+   * @param logEvery metrics are logged every this many steps (and at the last)
+   * @param evalEvery evaluation every this many steps (and at the last); 0 only at the last
+   * @param saveEvery checkpoint every this many steps; 0 only at the end
+   * @param keepCheckpoints newest checkpoints kept
+   */
+  public record Plan(String stage, long totalSteps, int logEvery, int evalEvery, int saveEvery, int keepCheckpoints) {
+    public Plan {
+      checkArgument(totalSteps >= 1, "the run has no steps (check the data size, batch size and epochs)");
+      checkArgument(logEvery >= 1, "logEvery must be >= 1, got %s", logEvery);
+      checkArgument(evalEvery >= 0 && saveEvery >= 0, "evalEvery and saveEvery must be >= 0");
+      checkArgument(keepCheckpoints >= 1, "keepCheckpoints must be >= 1, got %s", keepCheckpoints);
+    }
+  }
+
+  /** What a stage supplies to the loop. */
+  public interface Stage {
+    /** The micro-batches of step {@code step} (1-based); a pure function of the step and the seed. */
+    List<MicroBatch> microBatches(long step);
+
+    /** Held-out metrics, keys without the {@code eval/} prefix; empty when there is no evaluation data. */
+    Map<String, Double> evaluate();
+
+    /** Stage-specific state to put in checkpoints (e.g. cached reference log-probs' location). */
+    default ObjectNode checkpointState() {
+      return null;
+    }
+  }
+
+  private final Plan plan;
+  private final RunFolder run;
+  private final TransformerModel model;
+  private final Path tokenizerFolder;
+  private final AdamW optimizer;
+  private final List<TrainingListener> listeners;
+
+  /**
+   * @param model the trainable model (saved in checkpoints)
+   * @param tokenizerFolder copied into checkpoints so each is a loadable folder
+   */
+  public TrainingLoop(Plan plan, RunFolder run, TransformerModel model, Path tokenizerFolder, AdamW optimizer,
+      List<TrainingListener> listeners) {
+    this.plan = plan;
+    this.run = run;
+    this.model = model;
+    this.tokenizerFolder = tokenizerFolder;
+    this.optimizer = optimizer;
+    this.listeners = List.copyOf(listeners);
+  }
+
+  /** The step the run continues after: the checkpoint's step (optimizer restored), or 0. */
+  public long restore(Optional<Path> checkpoint) throws IOException {
+    if (checkpoint.isEmpty()) {
+      return 0;
+    }
+    return TrainingCheckpoint.restore(checkpoint.get(), optimizer).get("step").asLong();
+  }
+
+  /**
+   * Runs steps {@code startAfter + 1 … totalSteps}.
+   *
+   * @return the metrics of the last logged step and the last evaluation
+   */
+  public Map<String, Double> run(Stage stage, long startAfter) throws IOException {
+    GradientStep stepper = new GradientStep(optimizer, model.manager());
+    long started = System.nanoTime();
+    Map<String, Double> last = new LinkedHashMap<>();
+    double tokens = 0;
+    long window = 0;
+    long windowStart = System.nanoTime();
+    if (startAfter == 0) {
+      Map<String, Double> before = new LinkedHashMap<>();
+      stage.evaluate().forEach((k, v) -> before.put("eval/" + k, v));
+      if (!before.isEmpty()) {   // step 0: the held-out numbers before any update, for comparison
+        StepMetrics m = new StepMetrics(plan.stage(), 0, 0, before);
+        listeners.forEach(l -> l.onStep(m));
+        last.putAll(before);
+      }
+    }
+    for (long step = startAfter + 1; step <= plan.totalSteps(); step++) {
+      List<MicroBatch> mbs = stage.microBatches(step);
+      StepResult r = stepper.run(step, mbs);
+      window++;
+      tokens += r.metrics().getOrDefault("num_tokens", 0.0);
+      boolean isLast = step == plan.totalSteps();
+      Map<String, Double> values = new LinkedHashMap<>();
+      if (step % plan.logEvery() == 0 || isLast) {
+        double seconds = (System.nanoTime() - windowStart) / 1e9;
+        values.put("loss/total", r.loss());
+        values.putAll(r.metrics());
+        values.put("lr", r.learningRate());
+        values.put("grad_norm", r.gradNorm());
+        values.put("perf/steps_per_second", window / seconds);
+        if (tokens > 0) {
+          values.put("perf/tokens_per_second", tokens / seconds);
+        }
+        window = 0;
+        tokens = 0;
+        windowStart = System.nanoTime();
+      }
+      if ((plan.evalEvery() > 0 && step % plan.evalEvery() == 0) || isLast) {
+        stage.evaluate().forEach((k, v) -> values.put("eval/" + k, v));
+      }
+      if (!values.isEmpty()) {
+        StepMetrics m = new StepMetrics(plan.stage(), step, (System.nanoTime() - started) / 1e9, values);
+        listeners.forEach(l -> l.onStep(m));
+        last.putAll(values);
+      }
+      if ((plan.saveEvery() > 0 && step % plan.saveEvery() == 0) || isLast) {
+        long s = step;
+        Path cp = run.checkpoints().save(step, plan.keepCheckpoints(),
+            folder -> TrainingCheckpoint.write(folder, model, tokenizerFolder, optimizer, s, stage.checkpointState()));
+        listeners.forEach(l -> l.onCheckpoint(s, cp));
+      }
+    }
+    listeners.forEach(TrainingListener::onEnd);
+    return last;
+  }
+}
