@@ -334,14 +334,18 @@ final class Filters {
     Args x = new Args("round", a, k, 2);
     int precision = (int) x.integer(0, "precision", 0);
     String method = x.string(1, "method", "common");
-    RoundingMode mode;
+    double d = Py.toDouble(v);
     switch (method) {
-      case "common": mode = RoundingMode.HALF_UP; break;
-      case "ceil": mode = RoundingMode.CEILING; break;
-      case "floor": mode = RoundingMode.FLOOR; break;
-      default: throw new TemplateException(Kind.TYPE, 0, "method must be common, ceil or floor");
+      case "common":
+        // Python's round(): half-even on the exact binary value, so round(2.675, 2) == 2.67 and round(2.5) == 2.0
+        return new BigDecimal(d).setScale(precision, RoundingMode.HALF_EVEN).doubleValue();
+      case "ceil":
+        return Math.ceil(d * Math.pow(10, precision)) / Math.pow(10, precision);
+      case "floor":
+        return Math.floor(d * Math.pow(10, precision)) / Math.pow(10, precision);
+      default:
+        throw new TemplateException(Kind.TYPE, 0, "method must be common, ceil or floor");
     }
-    return new BigDecimal(Py.floatRepr(Py.toDouble(v))).setScale(precision, mode).doubleValue();
   }
 
   private static Object toFloat(Object v, Object dflt) {

@@ -569,6 +569,14 @@ final class Py {
     }
   }
 
+  /** Unary minus; {@code -0.0} stays negative zero as in Python. */
+  static Object negate(Object v) {
+    if (v instanceof Double) {
+      return -(Double) v;
+    }
+    return normalize(toBig(v).negate());
+  }
+
   static TemplateException unsupported(String op, Object a, Object b) {
     return typeError("unsupported operand type(s) for " + op + ": '" + typeName(a) + "' and '" + typeName(b) + "'");
   }

@@ -242,8 +242,8 @@ final class Renderer {
       if (extra.containsKey("caller")) {
         s.vars.put("caller", extra.remove("caller"));
       }
-      s.vars.put("varargs", args.size() > params.size() ? new ArrayList<>(args.subList(params.size(), args.size()))
-          : new ArrayList<>());
+      s.vars.put("varargs", new PyTuple(args.size() > params.size() ? args.subList(params.size(), args.size())
+          : List.of()));
       s.vars.put("kwargs", extra);
       StringBuilder buf = new StringBuilder();
       int saved = loopDepth;
@@ -342,7 +342,7 @@ final class Renderer {
         throw Py.typeError("bad operand type for unary " + (e instanceof Expr.Neg ? "-" : "+") + ": '"
             + Py.typeName(v) + "'");
       }
-      return e instanceof Expr.Neg ? Py.arithmetic("-", 0L, v) : Py.arithmetic("+", 0L, v);
+      return e instanceof Expr.Neg ? Py.negate(v) : Py.arithmetic("+", 0L, v);
     }
     if (e instanceof Expr.Binary) {
       Expr.Binary b = (Expr.Binary) e;
