@@ -25,7 +25,12 @@ public final class ChatTokenizer implements AutoCloseable {
    * @param starts start offset of each token in the text, in Java chars (UTF-16 units)
    * @param ends end offset (exclusive) of each token, in Java chars
    */
-  public record Encoded(long[] ids, int[] starts, int[] ends) {}
+  public record Encoded(long[] ids, int[] starts, int[] ends) {
+    public Encoded {
+      checkArgument(ids.length == starts.length && ids.length == ends.length, "ids, starts and ends must have one"
+          + " entry per token, got %s, %s and %s", ids.length, starts.length, ends.length);
+    }
+  }
 
   private final HuggingFaceTokenizer tokenizer;
 
