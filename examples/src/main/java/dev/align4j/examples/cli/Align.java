@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "align", mixinStandardHelpOptions = true, versionProvider = Align.Version.class,
     description = "The LLM alignment pipeline (SFT, reward model, PPO, GRPO, DPO) inside a JVM.",
-    subcommands = {ConformanceCommand.class, LogprobsCommand.class, GenerateCommand.class, TrainSpeedCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ConformanceCommand.class, LogprobsCommand.class, GenerateCommand.class,
+        ChatTemplateCommand.class, TrainSpeedCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Align implements Runnable {
   /** Exit status when a check fails. */
   public static final int CHECK_FAILED = 1;
