@@ -1,5 +1,6 @@
 package dev.align4j.core.data;
 
+import dev.align4j.api.data.TokenizedSequence;
 import dev.align4j.api.data.Demonstration;
 import dev.align4j.api.data.Message;
 import dev.align4j.api.data.Text;

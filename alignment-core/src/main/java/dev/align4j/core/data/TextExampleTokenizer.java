@@ -1,5 +1,6 @@
 package dev.align4j.core.data;
 
+import dev.align4j.api.data.TokenizedSequence;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import dev.align4j.api.data.Demonstration;

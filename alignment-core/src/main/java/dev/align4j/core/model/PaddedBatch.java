@@ -49,6 +49,44 @@ public record PaddedBatch(ForwardInput input, int[] lengths, int[] offsets, int 
   }
 
   /**
+   * Packed rows: each row holds several sequences back to back ({@code segments[b][i]} numbers the sequence token
+   * {@code i} belongs to, from 0). Positions restart at each sequence and attention never crosses one, so every
+   * token gets the numbers it would get alone. Rows are right-padded.
+   */
+  public static PaddedBatch packed(NDManager manager, int[][] rows, int[][] segments, int padId) {
+    int b = rows.length;
+    int t = 0;
+    for (int[] r : rows) {
+      t = Math.max(t, r.length);
+    }
+    long[] ids = new long[b * t];
+    long[] pos = new long[b * t];
+    int[] lengths = new int[b];
+    float[] m = new float[b * t * t];
+    java.util.Arrays.fill(m, MASKED);
+    for (int r = 0; r < b; r++) {
+      lengths[r] = rows[r].length;
+      int start = 0;
+      for (int i = 0; i < t; i++) {
+        boolean real = i < rows[r].length;
+        ids[r * t + i] = real ? rows[r][i] : padId;
+        if (real && i > 0 && segments[r][i] != segments[r][i - 1]) {
+          start = i;
+        }
+        pos[r * t + i] = real ? i - start : 0;
+        if (real) {
+          for (int k = start; k <= i; k++) {
+            m[(r * t + i) * t + k] = 0f;
+          }
+        }
+      }
+    }
+    ForwardInput in = new ForwardInput(manager.create(ids, new Shape(b, t)), manager.create(pos, new Shape(b, t)),
+        manager.create(m, new Shape(b, 1, 1, t, t)));
+    return new PaddedBatch(in, lengths, new int[b], t);
+  }
+
+  /**
    * The additive mask {@code (B, 1, 1, T, S)}: query {@code i} (absolute index {@code queryStart + i}) sees key
    * {@code s} iff {@code s ≤ queryStart + i}, the key is a real token, and it lies within the sliding window.
    *

@@ -41,7 +41,7 @@ public final class Progress implements TrainingListener {
     double rate = (m.step() - firstStep + 1) / Math.max(elapsed, 1e-9);
     double eta = (total - m.step()) / Math.max(rate, 1e-9);
     String headline = headline(m);
-    if (terminal) {
+    if (terminal && m.step() > 0) {
       long now = System.nanoTime();
       if (now - lastDrawn < 100_000_000L && m.step() < total) {
         return;
@@ -55,6 +55,8 @@ public final class Progress implements TrainingListener {
         err.println();
       }
       err.flush();
+    } else if (m.step() == 0) {
+      LOG.info(String.format(Locale.ROOT, "%s before training: %s", stage, headline));
     } else if (m.step() % logEvery == 0 || m.step() == total || m.step() == firstStep) {
       LOG.info(String.format(Locale.ROOT, "%s step %d/%d %.1f step/s ETA %s %s", stage, m.step(), total, rate,
           clock(eta), headline));

@@ -83,24 +83,27 @@ public final class TrainingLoop {
   }
 
   /**
-   * Runs steps {@code startAfter + 1 … totalSteps}.
+   * What a run logged.
    *
-   * @return the metrics of the last logged step and the last evaluation
+   * @param initial held-out metrics before the first step ({@code eval/…}; empty when resuming or without eval data)
+   * @param last the metrics of the last logged step, the final evaluation included
    */
-  public Map<String, Double> run(Stage stage, long startAfter) throws IOException {
+  public record Result(Map<String, Double> initial, Map<String, Double> last) {}
+
+  /** Runs steps {@code startAfter + 1 … totalSteps}. */
+  public Result run(Stage stage, long startAfter) throws IOException {
     GradientStep stepper = new GradientStep(optimizer, model.manager());
     long started = System.nanoTime();
     Map<String, Double> last = new LinkedHashMap<>();
+    Map<String, Double> before = new LinkedHashMap<>();
     double tokens = 0;
     long window = 0;
     long windowStart = System.nanoTime();
     if (startAfter == 0) {
-      Map<String, Double> before = new LinkedHashMap<>();
       stage.evaluate().forEach((k, v) -> before.put("eval/" + k, v));
       if (!before.isEmpty()) {   // step 0: the held-out numbers before any update, for comparison
         StepMetrics m = new StepMetrics(plan.stage(), 0, 0, before);
         listeners.forEach(l -> l.onStep(m));
-        last.putAll(before);
       }
     }
     for (long step = startAfter + 1; step <= plan.totalSteps(); step++) {
@@ -140,6 +143,6 @@ public final class TrainingLoop {
       }
     }
     listeners.forEach(TrainingListener::onEnd);
-    return last;
+    return new Result(before, last);
   }
 }

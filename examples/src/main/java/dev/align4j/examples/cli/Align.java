@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "align", mixinStandardHelpOptions = true, versionProvider = Align.Version.class,
     description = "The LLM alignment pipeline (SFT, reward model, PPO, GRPO, DPO) inside a JVM.",
     subcommands = {ConformanceCommand.class, LogprobsCommand.class, GenerateCommand.class,
-        ChatTemplateCommand.class, TrainSpeedCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        ChatTemplateCommand.class, SftCommand.class, RewardModelCommand.class, DpoCommand.class, TrainSpeedCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Align implements Runnable {
   /** Exit status when a check fails. */
   public static final int CHECK_FAILED = 1;
@@ -28,8 +28,24 @@ public final class Align implements Runnable {
 
   /** Runs the command line and returns the exit status. */
   public static int execute(String... args) {
-    return new CommandLine(new Align())
+    ConfigFile config;
+    try {
+      config = ConfigFile.fromArgs(args);
+    } catch (java.io.IOException e) {
+      System.err.println("align: " + e.getMessage());
+      return BAD_INPUT;
+    }
+    CommandLine cl = new CommandLine(new Align());
+    if (config != null) {
+      cl.setDefaultValueProvider(config);
+      cl.setExecutionStrategy(parsed -> {
+        config.checkKeys(parsed.asCommandLineList().get(parsed.asCommandLineList().size() - 1).getCommandSpec());
+        return new CommandLine.RunLast().execute(parsed);
+      });
+    }
+    return cl
         .setExitCodeExceptionMapper(e -> BAD_INPUT)
+        .setExecutionExceptionHandler(Align::handleFailure)
         .setParameterExceptionHandler((ex, argv) -> {
           ex.getCommandLine().getErr().println("align: " + ex.getMessage());
           ex.getCommandLine().getErr().println("Run 'align " + ex.getCommandLine().getCommandName()
@@ -37,6 +53,30 @@ public final class Align implements Runnable {
           return BAD_INPUT;
         })
         .execute(args);
+  }
+
+  /**
+   * Bad input (a data line, a config value, a model folder) is reported in one line with exit status 2; anything
+   * else is a bug and keeps its stack trace.
+   */
+  private static int handleFailure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+    Throwable t = e;
+    if (t instanceof java.io.UncheckedIOException u) {
+      t = u.getCause();
+    }
+    if (t instanceof IllegalArgumentException || t instanceof java.io.IOException
+        || t instanceof dev.align4j.core.data.DataFileException) {
+      cl.getErr().println("align " + cl.getCommandName() + ": " + t.getMessage());
+      return BAD_INPUT;
+    }
+    if (t instanceof dev.align4j.core.train.NonFiniteException) {
+      cl.getErr().println("align " + cl.getCommandName() + ": " + t.getMessage());
+      return CHECK_FAILED;
+    }
+    cl.getErr().println("align " + cl.getCommandName() + ": unexpected failure (a bug; please report it with the"
+        + " command line):");
+    e.printStackTrace(cl.getErr());
+    return CHECK_FAILED;
   }
 
   public static void main(String[] args) {

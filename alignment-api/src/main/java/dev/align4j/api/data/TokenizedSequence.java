@@ -1,4 +1,4 @@
-package dev.align4j.core.data;
+package dev.align4j.api.data;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
