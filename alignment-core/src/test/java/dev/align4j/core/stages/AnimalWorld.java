@@ -1,0 +1,59 @@
+package dev.align4j.core.stages;
+
+import dev.align4j.api.data.Demonstration;
+import dev.align4j.api.data.PreferencePair;
+import dev.align4j.api.data.Text;
+import dev.align4j.core.data.DataReport;
+import dev.align4j.core.data.Dataset;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A small task written in tiny-llama's vocabulary: "where is the red cat ?" → "the red cat is on the mat .". Each
+ * animal has one place, so the chosen answer of a preference pair (the right place) is systematically distinguishable
+ * from the rejected one (another place).
+ */
+final class AnimalWorld {
+  static final String[] ANIMALS = {"cat", "dog", "bird", "fish"};
+  static final String[] PLACES = {"mat", "house", "tree", "water"};
+  static final String[] PREPS = {"on", "in", "in", "in"};
+  static final String[] COLORS = {"red", "blue", "green", "big", "small", "old", "new", "little", "happy", "sad",
+      "quick", "brown", "lazy"};
+
+  private AnimalWorld() {}
+
+  static Path tinyLlama() throws Exception {
+    return Path.of(AnimalWorld.class.getResource("/models/tiny-llama").toURI());
+  }
+
+  private static String[] example(Random r) {
+    int a = r.nextInt(ANIMALS.length);
+    String c = COLORS[r.nextInt(COLORS.length)];
+    int wrong = (a + 1 + r.nextInt(PLACES.length - 1)) % PLACES.length;
+    return new String[] {"where is the " + c + " " + ANIMALS[a] + " ?",
+        " the " + c + " " + ANIMALS[a] + " is " + PREPS[a] + " the " + PLACES[a] + " .",
+        " the " + c + " " + ANIMALS[a] + " is " + PREPS[a] + " the " + PLACES[wrong] + " ."};
+  }
+
+  static Dataset<Demonstration> demonstrations(int n, long seed) {
+    Random r = new Random(seed);
+    List<Demonstration> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String[] e = example(r);
+      out.add(new Demonstration.PromptCompletion(Text.plain(e[0]), Text.plain(e[1])));
+    }
+    return new Dataset<>(out, new DataReport(n, 0, 0, 0));
+  }
+
+  static Dataset<PreferencePair> preferences(int n, long seed) {
+    Random r = new Random(seed);
+    List<PreferencePair> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String[] e = example(r);
+      out.add(PreferencePair.plain(e[0], e[1], e[2]));
+    }
+    return new Dataset<>(out, new DataReport(n, 0, 0, 0));
+  }
+}

@@ -1,0 +1,129 @@
+package dev.align4j.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The stage commands as a user runs them: TRL-format files, --config, resume, errors naming file and line. */
+@Tag("integration")
+class StageCommandsTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private record Run(int status, String stdout, String stderr) {}
+
+  private static Run run(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      int status = Align.execute(args);
+      return new Run(status, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  /** The golden tiny Llama of the core module's test resources (the module folder is the working directory). */
+  private static Path tinyLlama() {
+    return Path.of("../alignment-core/src/test/resources/models/tiny-llama").toAbsolutePath().normalize();
+  }
+
+  private static void sftData(Path file, int n) throws Exception {
+    String[] animals = {"cat", "dog", "bird", "fish"};
+    String[] places = {"mat", "house", "tree", "water"};
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int a = i % 4;
+      lines.add("{\"prompt\": \"where is the " + animals[a] + " ?\", \"completion\": \" the " + animals[a]
+          + " is in the " + places[a] + " .\"}");
+    }
+    Files.write(file, lines);
+  }
+
+  @Test
+  void sftTrainsWithAConfigFileAndTheResultLoadsInLogprobs(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("sft.jsonl");
+    sftData(data, 32);
+    Path config = dir.resolve("sft.yaml");
+    Files.writeString(config, "learning_rate: 0.003\nmax-steps: 25\nbatch-size: 8\nlogging-steps: 5\n");
+    Path out = dir.resolve("out");
+    Run r = run("sft", "--model", tinyLlama().toString(), "--data", data.toString(), "--eval-split", "0.25",
+        "--out", out.toString(), "--config", config.toString(), "--max-steps", "20");
+    assertEquals(0, r.status(), r.stderr());
+    JsonNode resolved = JSON.readTree(out.resolve("config.json").toFile());
+    assertEquals(0.003, resolved.get("learning-rate").asDouble(), "from the config file");
+    assertEquals(20, resolved.get("max-steps").asInt(), "the command line overrides the config file");
+    assertEquals(20, JSON.readTree(Files.readAllLines(out.resolve("metrics.jsonl")).stream()
+        .reduce((a, b) -> b).orElseThrow()).get("step").asInt());
+
+    String text = "where is the cat ? the cat is in the mat .";
+    double before = sum(run("logprobs", "--model", tinyLlama().toString(), "--text", text).stdout());
+    Run after = run("logprobs", "--model", out.resolve("final").toString(), "--text", text);
+    assertEquals(0, after.status(), after.stderr());
+    assertTrue(sum(after.stdout()) > before, "training text more likely after SFT");
+
+    Run again = run("sft", "--model", tinyLlama().toString(), "--data", data.toString(), "--out", out.toString(),
+        "--config", config.toString(), "--max-steps", "20");
+    assertEquals(0, again.status(), "rerunning a finished run resumes from its last checkpoint: " + again.stderr());
+  }
+
+  private static double sum(String json) throws Exception {
+    double s = 0;
+    for (JsonNode v : JSON.readTree(json).get("next_token_logprobs")) {
+      s += v.asDouble();
+    }
+    return s;
+  }
+
+  @Test
+  void aBadLineIsNamedWithFileLineAndField(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("bad.jsonl");
+    Files.writeString(data, "{\"prompt\": \"a\", \"completion\": \"b\"}\n{\"prompt\": \"a\", \"completion\": 3}\n");
+    Run r = run("sft", "--model", tinyLlama().toString(), "--data", data.toString(), "--out",
+        dir.resolve("o").toString());
+    assertEquals(Align.BAD_INPUT, r.status());
+    assertTrue(r.stderr().contains(data + ":2: field 'completion': expected a string or a list of messages"),
+        r.stderr());
+  }
+
+  @Test
+  void anUnknownConfigKeyIsRefused(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("sft.jsonl");
+    sftData(data, 8);
+    Path config = dir.resolve("c.json");
+    Files.writeString(config, "{\"learning-rat\": 0.1}");
+    Run r = run("sft", "--model", tinyLlama().toString(), "--data", data.toString(), "--out",
+        dir.resolve("o").toString(), "--config", config.toString());
+    assertEquals(Align.BAD_INPUT, r.status());
+    assertTrue(r.stderr().contains("'learning-rat' is not an option of 'align sft'"), r.stderr());
+  }
+
+  @Test
+  void aFolderHoldingOtherFilesIsRefused(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("sft.jsonl");
+    sftData(data, 8);
+    Path out = dir.resolve("mine");
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("notes.txt"), "precious");
+    Run r = run("sft", "--model", tinyLlama().toString(), "--data", data.toString(), "--out", out.toString());
+    assertEquals(Align.BAD_INPUT, r.status());
+    assertTrue(r.stderr().contains("already holds files that are not an align4j run"), r.stderr());
+    assertTrue(Files.exists(out.resolve("notes.txt")));
+  }
+}
