@@ -24,8 +24,9 @@ public final class AdamW implements AutoCloseable {
   private final List<Parameter> params;
   private final OptimizerConfig config;
   private final NDManager manager;
-  private final Map<String, NDArray> firstMoments = new LinkedHashMap<>();
-  private final Map<String, NDArray> secondMoments = new LinkedHashMap<>();
+  // by position in the parameter list: two models (policy and value) may share tensor names
+  private final NDArray[] firstMoments;
+  private final NDArray[] secondMoments;
   private long updates;
 
   /** An optimizer for {@code params}, its state in a sub-manager of {@code parent}. */
@@ -33,9 +34,11 @@ public final class AdamW implements AutoCloseable {
     this.params = List.copyOf(params);
     this.config = config;
     this.manager = parent.newSubManager();
-    for (Parameter p : params) {
-      firstMoments.put(p.name(), manager.zeros(p.value().getShape()));
-      secondMoments.put(p.name(), manager.zeros(p.value().getShape()));
+    this.firstMoments = new NDArray[params.size()];
+    this.secondMoments = new NDArray[params.size()];
+    for (int i = 0; i < params.size(); i++) {
+      firstMoments[i] = manager.zeros(params.get(i).value().getShape());
+      secondMoments[i] = manager.zeros(params.get(i).value().getShape());
     }
   }
 
@@ -79,14 +82,15 @@ public final class AdamW implements AutoCloseable {
     double bias2 = 1 - Math.pow(b2, updates);
     float stepSize = (float) (learningRate / bias1);
     float sqrtBias2 = (float) Math.sqrt(bias2);
-    for (Parameter p : params) {
+    for (int i = 0; i < params.size(); i++) {
+      Parameter p = params.get(i);
       NDArray w = p.value();
       NDArray g = gradient(p, step);
       if (clipCoefficient != 1.0) {
         g = g.mul((float) clipCoefficient);
       }
-      NDArray m = firstMoments.get(p.name());
-      NDArray v = secondMoments.get(p.name());
+      NDArray m = firstMoments[i];
+      NDArray v = secondMoments[i];
       m.muli((float) b1).addi(g.mul((float) (1 - b1)));
       v.muli((float) b2).addi(g.square().mul((float) (1 - b2)));
       if (config.weightDecay() > 0 && w.getShape().dimension() >= 2) {
@@ -105,26 +109,31 @@ public final class AdamW implements AutoCloseable {
     }
   }
 
-  /** The moments and update count, for checkpoints: {@code name.m}, {@code name.v} → values. */
+  /** The moments, for checkpoints: {@code i:name.m}, {@code i:name.v} → values ({@code i} the list position). */
   public Map<String, float[]> state() {
     Map<String, float[]> s = new LinkedHashMap<>();
-    for (Parameter p : params) {
-      s.put(p.name() + ".m", firstMoments.get(p.name()).toFloatArray());
-      s.put(p.name() + ".v", secondMoments.get(p.name()).toFloatArray());
+    for (int i = 0; i < params.size(); i++) {
+      s.put(key(i) + ".m", firstMoments[i].toFloatArray());
+      s.put(key(i) + ".v", secondMoments[i].toFloatArray());
     }
     return s;
   }
 
+  private String key(int i) {
+    return i + ":" + params.get(i).name();
+  }
+
   /** Restores {@link #state()} and the update count. */
   public void restore(Map<String, float[]> state, long updateCount) {
-    for (Parameter p : params) {
-      float[] m = state.get(p.name() + ".m");
-      float[] v = state.get(p.name() + ".v");
+    for (int i = 0; i < params.size(); i++) {
+      float[] m = state.get(key(i) + ".m");
+      float[] v = state.get(key(i) + ".v");
       if (m == null || v == null) {
-        throw new IllegalArgumentException("optimizer state lacks the moments of " + p.name());
+        throw new IllegalArgumentException("optimizer state lacks the moments of " + key(i)
+            + " (a checkpoint of another model?)");
       }
-      firstMoments.get(p.name()).set(m);
-      secondMoments.get(p.name()).set(v);
+      firstMoments[i].set(m);
+      secondMoments[i].set(v);
     }
     this.updates = updateCount;
   }
