@@ -164,7 +164,9 @@ final class CudaLibrary {
     try {
       System.load(file.toString());
     } catch (UnsatisfiedLinkError | SecurityException | NoSuchMethodError e) {
-      String hint = extracted ? " (if its file system is mounted noexec, set -D" + EXTRACT_DIR_PROPERTY
+      // dlopen reports a noexec mount as "failed to map segment from shared object"
+      boolean mapping = String.valueOf(e.getMessage()).contains("map segment");
+      String hint = extracted && mapping ? " (its file system may be mounted noexec: set -D" + EXTRACT_DIR_PROPERTY
           + " to another directory)" : "";
       return failed(CudaStatus.Outcome.LIBRARY_FAILED, "could not load " + file + ": " + e + hint);
     }

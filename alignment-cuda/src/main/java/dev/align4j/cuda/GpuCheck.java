@@ -126,9 +126,10 @@ public final class GpuCheck {
     out.println("|---|---|---|---|---|---|---|---|---|");
     boolean allOk = true;
     for (Row r : rows) {
-      out.printf(Locale.ROOT, "| %s | %s | %.2e | %s | %.3f | %.0f | %.0f%% | %.1f | %.1f |%n", r.kernel(), r.shape(),
+      out.printf(Locale.ROOT, "| %s | %s | %.2e | %s | %.3f | %.0f | %.0f%% | %s | %.1f |%n", r.kernel(), r.shape(),
           r.maxAbsDiff(), r.ok() ? "yes" : "NO", r.gpuMs(), r.gigabytesPerSecond(),
-          100 * r.gigabytesPerSecond() / copyGbs, r.endToEndMs(), r.cpuMs());
+          100 * r.gigabytesPerSecond() / copyGbs,
+          Double.isNaN(r.endToEndMs()) ? "-" : String.format(Locale.ROOT, "%.1f", r.endToEndMs()), r.cpuMs());
       allOk &= r.ok();
     }
     rows.stream().filter(r -> r.kernel().equals("full_kl")).reduce((a, b) -> b).ifPresent(r -> out.printf(Locale.ROOT,
