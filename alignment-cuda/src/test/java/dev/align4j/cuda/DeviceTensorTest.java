@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class DeviceTensorTest {
 
-  @BeforeAll
-  static void library() {
+  @BeforeEach
+  void library() {
     NativeLibraryAssumption.assumeLibraryLoaded();
   }
 

@@ -23,7 +23,7 @@ import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -39,8 +39,8 @@ class GpuKernelsTest {
   private static final KernelProvider CPU = new CpuKernelProvider();
   private static final KernelProvider GPU = new CudaKernelProvider();
 
-  @BeforeAll
-  static void device() {
+  @BeforeEach
+  void device() {
     NativeLibraryAssumption.assumeDevice();
   }
 

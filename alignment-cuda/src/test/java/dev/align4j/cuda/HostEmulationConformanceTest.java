@@ -7,7 +7,7 @@ import dev.align4j.core.conformance.CaseOutcome;
 import dev.align4j.core.conformance.ConformanceRunner;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -23,8 +23,8 @@ class HostEmulationConformanceTest {
   static final int PUBLIC_KERNEL_CASES = 83;
   static final int EXTRA_KERNEL_CASES = 8;
 
-  @BeforeAll
-  static void library() {
+  @BeforeEach
+  void library() {
     NativeLibraryAssumption.assumeLibraryLoaded();
   }
 

@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class NativeBindingTest {
 
-  @BeforeAll
-  static void library() {
+  @BeforeEach
+  void library() {
     NativeLibraryAssumption.assumeLibraryLoaded();
   }
 
