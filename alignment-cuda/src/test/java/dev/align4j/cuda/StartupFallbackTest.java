@@ -2,6 +2,7 @@ package dev.align4j.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +33,10 @@ class StartupFallbackTest {
   }
 
   private Run start(String... properties) throws IOException, InterruptedException {
+    return start(Map.of(), properties);
+  }
+
+  private Run start(Map<String, String> env, String... properties) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-cp");
@@ -42,7 +48,9 @@ class StartupFallbackTest {
     cmd.add(StartupProbeMain.class.getName());
     Path out = tmp.resolve("out.txt");
     Path err = tmp.resolve("err.txt");
-    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+    pb.environment().putAll(env);
+    Process p = pb.start();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the JVM did not finish");
     String stderr = Files.readString(err, StandardCharsets.UTF_8);
     List<String> lines = stderr.lines().filter(l -> l.contains(LINE)).toList();
@@ -103,6 +111,60 @@ class StartupFallbackTest {
     assertEquals(1, r.cudaLines().size(), () -> "one line, got " + r.cudaLines());
     assertTrue(r.cudaLines().get(0).contains("WARN"), r.cudaLines().get(0));
     assertTrue(r.cudaLines().get(0).contains(corrupt + " is not a loadable x86-64 shared library"),
+        r.cudaLines().get(0));
+  }
+
+  /**
+   * A stand-in driver ({@code src/test/native/fake_libcuda.c}) found first on LD_LIBRARY_PATH: cuInit reports
+   * {@code initResult}, cuDriverGetVersion {@code driverVersion}.
+   */
+  private Map<String, String> fakeDriver(int initResult, int driverVersion) throws Exception {
+    NativeLibraryAssumption.assumeLibraryLoaded();
+    Path lib = tmp.resolve("fake-driver/libcuda.so.1");
+    Files.createDirectories(lib.getParent());
+    Process cc;
+    try {
+      cc = new ProcessBuilder("cc", "-shared", "-fPIC", "-o", lib.toString(), "src/test/native/fake_libcuda.c")
+          .redirectErrorStream(true).start();
+    } catch (IOException e) {
+      assumeTrue(false, "no C compiler to build the stand-in driver: " + e.getMessage());
+      throw e;
+    }
+    String log = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(cc.waitFor(60, TimeUnit.SECONDS) && cc.exitValue() == 0, log);
+    return Map.of("LD_LIBRARY_PATH", lib.getParent().toString(), "A4J_FAKE_INIT_RESULT",
+        Integer.toString(initResult), "A4J_FAKE_DRIVER_VERSION", Integer.toString(driverVersion));
+  }
+
+  @Test
+  void aDriverWithoutDevicesFallsBackWithOneLine() throws Exception {
+    Run r = start(fakeDriver(100, 13000));
+    assertEquals("cpu", r.value("best"));
+    assertEquals("NO_DEVICE", r.value("outcome"));
+    assertEquals(1, r.cudaLines().size(), () -> "one line, got " + r.cudaLines());
+    assertTrue(r.cudaLines().get(0).endsWith("align4j: CUDA kernels unavailable (no device): no CUDA device visible"
+        + " (cudaGetDeviceCount returned cudaErrorNoDevice (100): no CUDA-capable device is detected); the CPU kernels"
+        + " serve"), r.cudaLines().get(0));
+  }
+
+  @Test
+  void aTooOldDriverFallsBackNamingBothVersions() throws Exception {
+    Run r = start(fakeDriver(100, 12040)); // the runtime checks the version first
+    assertEquals("cpu", r.value("best"));
+    assertEquals("NO_DRIVER", r.value("outcome"));
+    assertEquals(1, r.cudaLines().size(), () -> "one line, got " + r.cudaLines());
+    assertTrue(r.cudaLines().get(0).contains("the NVIDIA driver supports CUDA 12.4, the library needs one for CUDA"
+        + " 13.0 or newer (cudaGetDeviceCount returned cudaErrorInsufficientDriver (35)"), r.cudaLines().get(0));
+  }
+
+  @Test
+  void anUnexpectedDriverErrorFallsBackWithOneWarning() throws Exception {
+    Run r = start(fakeDriver(999, 13000));
+    assertEquals("cpu", r.value("best"));
+    assertEquals("DEVICE_FAILED", r.value("outcome"));
+    assertEquals(1, r.cudaLines().size(), () -> "one line, got " + r.cudaLines());
+    assertTrue(r.cudaLines().get(0).contains("WARN"), r.cudaLines().get(0));
+    assertTrue(r.cudaLines().get(0).contains("cudaGetDeviceCount returned cudaErrorUnknown (999)"),
         r.cudaLines().get(0));
   }
 
