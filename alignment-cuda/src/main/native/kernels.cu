@@ -60,6 +60,7 @@ class Scratch {
 
   template <class T>
   cudaError_t get(T** out, size_t elements) {
+    if (count_ == CAPACITY) return cudaErrorInvalidValue;  // an op asks for at most 7 buffers
     void* p = nullptr;
     cudaError_t rc = device_alloc(&p, elements * sizeof(T), stream_);
     if (rc != cudaSuccess) return rc;
@@ -69,8 +70,9 @@ class Scratch {
   }
 
  private:
+  static constexpr int CAPACITY = 8;
   cudaStream_t stream_;
-  void* ptrs_[8] = {};
+  void* ptrs_[CAPACITY] = {};
   int count_ = 0;
 };
 
