@@ -9,11 +9,16 @@
 namespace a4j {
 
 #ifdef __CUDA_ARCH__
-// Several independent loads in flight per thread (the host compiler does not know the pragma).
-#define A4J_UNROLL4 _Pragma("unroll 4")
+// Full unrolling of the constant-trip batch loops below (the host compiler does not know the pragma).
+#define A4J_UNROLL _Pragma("unroll")
 #else
-#define A4J_UNROLL4
+#define A4J_UNROLL
 #endif
+
+// float4 loads issued per thread before their values are used: the branchy online updates keep the compiler from
+// hoisting loads across iterations by itself, and a memory-bound row kernel needs several loads in flight per thread.
+constexpr int SOFTMAX_BATCH = 4;  // 4 × 16 bytes
+constexpr int KL_BATCH = 2;       // 2 × (16 + 16) bytes
 
 #ifdef __CUDA_ARCH__
 // Logits are read once: stream them past L1 and evict them from L2 first.
@@ -51,13 +56,22 @@ A4J_HD SoftmaxState softmax_row_partial(const float* row, int vocab, float inv_t
   for (int i = tid; i < head; i += threads) softmax_add<ENTROPY>(st, row[i] * inv_t);
   const float4* body = reinterpret_cast<const float4*>(row + head);
   int quads = (vocab - head) / 4;
-  A4J_UNROLL4
-  for (int j = tid; j < quads; j += threads) {
-    float4 q = load_streaming(body + j);
-    softmax_add<ENTROPY>(st, q.x * inv_t);
-    softmax_add<ENTROPY>(st, q.y * inv_t);
-    softmax_add<ENTROPY>(st, q.z * inv_t);
-    softmax_add<ENTROPY>(st, q.w * inv_t);
+  // Quads tid, tid + threads, tid + 2·threads, … in that order, SOFTMAX_BATCH of them loaded before any is used.
+  for (int j = tid; j < quads; j += SOFTMAX_BATCH * threads) {
+    float4 q[SOFTMAX_BATCH];
+    A4J_UNROLL
+    for (int k = 0; k < SOFTMAX_BATCH; k++) {
+      if (j + k * threads < quads) q[k] = load_streaming(body + j + k * threads);
+    }
+    A4J_UNROLL
+    for (int k = 0; k < SOFTMAX_BATCH; k++) {
+      if (j + k * threads < quads) {
+        softmax_add<ENTROPY>(st, q[k].x * inv_t);
+        softmax_add<ENTROPY>(st, q[k].y * inv_t);
+        softmax_add<ENTROPY>(st, q[k].z * inv_t);
+        softmax_add<ENTROPY>(st, q[k].w * inv_t);
+      }
+    }
   }
   for (int i = head + 4 * quads + tid; i < vocab; i += threads) softmax_add<ENTROPY>(st, row[i] * inv_t);
   return st;
@@ -83,14 +97,25 @@ A4J_HD KlState kl_row_partial(const float* x, const float* y, int vocab, int tid
   const float4* bx = reinterpret_cast<const float4*>(x + head);
   const float4* by = reinterpret_cast<const float4*>(y + head);
   int quads = (vocab - head) / 4;
-  A4J_UNROLL4
-  for (int j = tid; j < quads; j += threads) {
-    float4 p = load_streaming(bx + j);
-    float4 q = load_streaming(by + j);
-    kl_add(st, p.x, q.x);
-    kl_add(st, p.y, q.y);
-    kl_add(st, p.z, q.z);
-    kl_add(st, p.w, q.w);
+  for (int j = tid; j < quads; j += KL_BATCH * threads) {
+    float4 p[KL_BATCH];
+    float4 q[KL_BATCH];
+    A4J_UNROLL
+    for (int k = 0; k < KL_BATCH; k++) {
+      if (j + k * threads < quads) {
+        p[k] = load_streaming(bx + j + k * threads);
+        q[k] = load_streaming(by + j + k * threads);
+      }
+    }
+    A4J_UNROLL
+    for (int k = 0; k < KL_BATCH; k++) {
+      if (j + k * threads < quads) {
+        kl_add(st, p[k].x, q[k].x);
+        kl_add(st, p[k].y, q[k].y);
+        kl_add(st, p[k].z, q[k].z);
+        kl_add(st, p[k].w, q[k].w);
+      }
+    }
   }
   for (int i = head + 4 * quads + tid; i < vocab; i += threads) kl_add(st, x[i], y[i]);
   return st;
