@@ -18,7 +18,12 @@ if [[ ! -f $carry/jre.tgz || ! -d $carry/lib ]]; then
   echo "gpu-check: $carry/jre.tgz or $carry/lib is missing: run alignment-cuda/gpu-pack.sh and carry $carry" >&2
   exit 2
 fi
-jre=$(mktemp -d /tmp/align4j-jre.XXXXXX)
+# Unpacked beside the carried files rather than in /tmp, which may be mounted noexec (the JVM and the extracted
+# libalign4j_cuda.so are both mapped executable).
+run=$carry/run
+rm -rf "$run"
+mkdir -p "$run/jre"
+jre=$run/jre
 tar -xzf "$carry/jre.tgz" -C "$jre" --strip-components=1
 java=$jre/bin/java
 "$java" -version 2>&1 | head -n 1
@@ -27,7 +32,7 @@ java=$jre/bin/java
   || echo "nvidia-smi failed"; } | tee "$out/nvidia-smi.txt"
 
 opts=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx48g -XX:+UseParallelGC
-  -Dalign4j.cuda.extractDir=/tmp/align4j-native -cp "$carry/lib/*")
+  -Dalign4j.cuda.extractDir="$run/native" -cp "$carry/lib/*")
 
 echo "== gpu-tagged tests"
 "$java" "${opts[@]}" dev.align4j.cuda.GpuTestLauncher 2>&1 | tee "$out/gpu-tests.txt"
@@ -37,6 +42,6 @@ echo "== kernels against the CPU provider, timed"
 "$java" "${opts[@]}" dev.align4j.cuda.GpuCheck "$@" 2>&1 | tee "$out/gpu-check.txt"
 check=${PIPESTATUS[0]}
 
-rm -rf "$jre"
+rm -rf "$run"
 echo "gpu-check.sh: tests exit $tests, check exit $check (results in $out)"
 [[ $tests -eq 0 && $check -eq 0 ]]

@@ -74,9 +74,11 @@ final class CudaLibrary {
       }
       String library = System.getProperty(LIBRARY_PROPERTY);
       String dir = System.getProperty(EXTRACT_DIR_PROPERTY);
-      Path extractDir = dir != null && !dir.isBlank()
+      // System.load takes absolute paths only
+      Path extractDir = (dir != null && !dir.isBlank()
           ? Path.of(dir)
-          : Path.of(System.getProperty("java.io.tmpdir"), "align4j-" + safeName(System.getProperty("user.name")));
+          : Path.of(System.getProperty("java.io.tmpdir"), "align4j-" + safeName(System.getProperty("user.name"))))
+          .toAbsolutePath();
       return new Settings(disabledBy,
           library == null || library.isBlank() ? Optional.empty() : Optional.of(Path.of(library)),
           CudaLibrary.class.getResource(RESOURCE), extractDir, System.getProperty("os.name", "?"),
@@ -154,7 +156,7 @@ final class CudaLibrary {
         return failed(CudaStatus.Outcome.LIBRARY_FAILED, e.getMessage());
       }
       try {
-        file = extract(bytes, s.extractDir());
+        file = extract(bytes, s.extractDir()).toAbsolutePath();
         extracted = true;
       } catch (IOException | SecurityException e) {
         return failed(CudaStatus.Outcome.LIBRARY_FAILED, "could not extract " + LIBRARY_FILE + " to "

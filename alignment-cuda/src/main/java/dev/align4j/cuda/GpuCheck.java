@@ -74,6 +74,7 @@ public final class GpuCheck {
     this.out = out;
   }
 
+  /** Runs the check on {@code System.out} and exits with its status. */
   public static void main(String[] args) {
     System.exit(run(args, System.out));
   }

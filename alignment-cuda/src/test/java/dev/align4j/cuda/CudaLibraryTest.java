@@ -73,6 +73,19 @@ class CudaLibraryTest {
   }
 
   @Test
+  void aRelativeExtractDirectoryIsMadeAbsolute() {
+    String before = System.getProperty(CudaLibrary.EXTRACT_DIR_PROPERTY);
+    try {
+      System.setProperty(CudaLibrary.EXTRACT_DIR_PROPERTY, "relative/dir");
+      Path dir = CudaLibrary.Settings.fromSystem().extractDir();
+      assertTrue(dir.isAbsolute(), dir.toString());
+      assertEquals(Path.of("relative/dir").toAbsolutePath(), dir);
+    } finally {
+      restore(CudaLibrary.EXTRACT_DIR_PROPERTY, before);
+    }
+  }
+
+  @Test
   void aJarWithoutTheLibraryFallsBack() {
     CudaStatus s = CudaLibrary.probe(settings(null, null, null, "Linux"));
     assertEquals(CudaStatus.Outcome.NO_LIBRARY, s.outcome());
