@@ -49,6 +49,49 @@ public record PaddedBatch(ForwardInput input, int[] lengths, int[] offsets, int 
   }
 
   /**
+   * Prompts left-padded to a common length {@code P} followed by responses right-padded to {@code R}, so that every
+   * row's response starts at column {@code P}: position {@code P − 1 + j} predicts response token {@code j} in all
+   * rows (the layout of TRL's rollouts). Positions count from each row's first real token.
+   *
+   * @param minResponseWidth R is at least this (a selection of rows keeps its batch's width)
+   */
+  public static PaddedBatch promptResponse(NDManager manager, int[][] prompts, int[][] responses, int padId,
+      int minResponseWidth) {
+    int b = prompts.length;
+    int p = 0;
+    int r = minResponseWidth;
+    for (int i = 0; i < b; i++) {
+      p = Math.max(p, prompts[i].length);
+      r = Math.max(r, responses[i].length);
+    }
+    int t = p + r;
+    long[] ids = new long[b * t];
+    long[] pos = new long[b * t];
+    int[] lengths = new int[b];
+    int[] offsets = new int[b];
+    boolean[][] valid = new boolean[b][t];
+    for (int i = 0; i < b; i++) {
+      int left = p - prompts[i].length;
+      offsets[i] = left;
+      lengths[i] = prompts[i].length + responses[i].length;
+      java.util.Arrays.fill(ids, i * t, (i + 1) * t, padId);
+      for (int j = 0; j < prompts[i].length; j++) {
+        ids[i * t + left + j] = prompts[i][j];
+        pos[i * t + left + j] = j;
+        valid[i][left + j] = true;
+      }
+      for (int j = 0; j < responses[i].length; j++) {
+        ids[i * t + p + j] = responses[i][j];
+        pos[i * t + p + j] = prompts[i].length + j;
+        valid[i][p + j] = true;
+      }
+    }
+    ForwardInput in = new ForwardInput(manager.create(ids, new Shape(b, t)), manager.create(pos, new Shape(b, t)),
+        mask(manager, valid, 0, t, 0));
+    return new PaddedBatch(in, lengths, offsets, t);
+  }
+
+  /**
    * Packed rows: each row holds several sequences back to back ({@code segments[b][i]} numbers the sequence token
    * {@code i} belongs to, from 0). Positions restart at each sequence and attention never crosses one, so every
    * token gets the numbers it would get alone. Rows are right-padded.
