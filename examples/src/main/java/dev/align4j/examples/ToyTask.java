@@ -61,6 +61,18 @@ public final class ToyTask {
     return new Dataset<>(out, new DataReport(n, 0, 0, 0));
   }
 
+  /** Every prompt of the task once, with its correct answer in the {@code answer} field (for {@code exact}). */
+  public static Dataset<dev.align4j.core.data.PromptExample> prompts() {
+    List<dev.align4j.core.data.PromptExample> out = new ArrayList<>();
+    for (int a = 0; a < ANIMALS.length; a++) {
+      for (String c : COLORS) {
+        out.add(new dev.align4j.core.data.PromptExample(Text.plain("where is the " + c + " " + ANIMALS[a] + "?\n"),
+            java.util.Map.of("answer", "the " + c + " " + ANIMALS[a] + " is at the " + PLACES[a] + ".")));
+      }
+    }
+    return new Dataset<>(out, new DataReport(out.size(), 0, 0, 0));
+  }
+
   /** Writes a randomly initialised built-in model with a character tokenizer of the task's text into {@code dir}. */
   public static Path newModel(Path dir, long seed) throws IOException {
     CharTokenizerBuilder chars = new CharTokenizerBuilder().add("where is the ?\n.").add("at ");

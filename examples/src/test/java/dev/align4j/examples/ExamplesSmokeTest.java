@@ -33,4 +33,19 @@ class ExamplesSmokeTest {
         new E03_DirectPreferenceOptimization.Args(dir, 20, 20));
     assertTrue(r.klToReference() > 0, "KL " + r.klToReference());
   }
+
+  @Test
+  void ppoRunsAgainstTheRewardModel(@TempDir Path dir) throws Exception {
+    E04_ProximalPolicyOptimization.Result r = E04_ProximalPolicyOptimization.run(
+        new E04_ProximalPolicyOptimization.Args(dir, 20, 20, 3));
+    assertTrue(Double.isFinite(r.rewardLast()) && Double.isFinite(r.kl()));
+    assertTrue(Files.isRegularFile(r.policy().resolve("model.safetensors")));
+  }
+
+  @Test
+  void grpoRunsWithAVerifiableReward(@TempDir Path dir) throws Exception {
+    E05_GroupRelativePolicyOptimization.Result r = E05_GroupRelativePolicyOptimization.run(
+        new E05_GroupRelativePolicyOptimization.Args(dir, 20, 3));
+    assertTrue(r.rewardLast() >= 0 && r.rewardLast() <= 1, "exact match is 0 or 1 per completion");
+  }
 }

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "align", mixinStandardHelpOptions = true, versionProvider = Align.Version.class,
     description = "The LLM alignment pipeline (SFT, reward model, PPO, GRPO, DPO) inside a JVM.",
     subcommands = {ConformanceCommand.class, LogprobsCommand.class, GenerateCommand.class,
-        ChatTemplateCommand.class, SftCommand.class, RewardModelCommand.class, DpoCommand.class, TrainSpeedCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        ChatTemplateCommand.class, SftCommand.class, RewardModelCommand.class, DpoCommand.class, PpoCommand.class,
+        GrpoCommand.class, TrainSpeedCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Align implements Runnable {
   /** Exit status when a check fails. */
   public static final int CHECK_FAILED = 1;
