@@ -1,11 +1,9 @@
 package dev.align4j.core.eval;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.align4j.api.SamplingParams;
 import dev.align4j.api.data.Completion;
-import dev.align4j.api.data.TokenBatch;
 import dev.align4j.api.kernel.KernelProvider;
 import dev.align4j.core.model.LanguageModel;
 import dev.align4j.core.model.PaddedBatch;
@@ -17,6 +15,8 @@ import java.util.List;
  * and average over prompts. Unlike the sampled k1 estimate it has no variance from the token draw.
  */
 public final class ReferenceKl {
+  private static final int BATCH = 128;
+
   private ReferenceKl() {}
 
   /**
@@ -29,35 +29,51 @@ public final class ReferenceKl {
     if (prompts.isEmpty()) {
       return Double.NaN;
     }
-    List<Completion> completions = policy.generate(prompts, sampling, seed);
     double total = 0;
     boolean gradMode = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
     try (NDManager m = policy.model().manager().newSubManager()) {
-      for (Completion c : completions) {
-        if (c.length() == 0) {
-          continue;
-        }
-        int[] full = new int[c.promptIds().length + c.length()];
-        System.arraycopy(c.promptIds(), 0, full, 0, c.promptIds().length);
-        System.arraycopy(c.tokenIds(), 0, full, c.promptIds().length, c.length());
-        try (NDManager row = m.newSubManager()) {
-          TokenBatch b = new TokenBatch(new int[][] {full}, TokenBatch.Padding.RIGHT);
-          // positions promptLength−1 … end−1 predict the completion tokens
-          String slice = ":, " + (c.promptIds().length - 1) + ":" + (full.length - 1) + ", :";
-          NDArray p = policy.model().logits(PaddedBatch.of(row, b, policy.padId(), 0).input()).get(slice);
-          NDArray q = reference.model().logits(PaddedBatch.of(row, b, reference.padId(), 0).input()).get(slice);
-          int vocab = (int) p.getShape().get(2);
-          float[] kl = new float[c.length()];
-          kernels.fullKl(p.toFloatArray(), q.toFloatArray(), c.length(), vocab, kl);
-          for (float v : kl) {
-            total += v;
-          }
-        }
+      for (int start = 0; start < prompts.size(); start += BATCH) {
+        List<int[]> part = prompts.subList(start, Math.min(prompts.size(), start + BATCH));
+        List<Completion> completions = policy.generate(part, sampling, seed + start);
+        total += batchKl(m, policy, reference, completions, kernels);
       }
     } finally {
       JniUtils.setGradMode(gradMode);
     }
-    return total / completions.size();
+    return total / prompts.size();
+  }
+
+  /** Σ over rows of the summed per-token KL, prompts left-padded and responses right-padded in one batch. */
+  private static double batchKl(NDManager parent, LanguageModel policy, LanguageModel reference,
+      List<Completion> completions, KernelProvider kernels) {
+    int b = completions.size();
+    int[][] prompts = new int[b][];
+    int[][] responses = new int[b][];
+    int p = 0;
+    int r = 1;
+    for (int i = 0; i < b; i++) {
+      prompts[i] = completions.get(i).promptIds();
+      responses[i] = completions.get(i).tokenIds();
+      p = Math.max(p, prompts[i].length);
+      r = Math.max(r, responses[i].length);
+    }
+    try (NDManager m = parent.newSubManager()) {
+      String cols = ":, " + (p - 1) + ":" + (p - 1 + r) + ", :";  // column P−1+j predicts response token j
+      float[] logits = policy.model().logits(PaddedBatch.promptResponse(m, prompts, responses, policy.padId(), r)
+          .input()).get(cols).toFloatArray();
+      float[] refLogits = reference.model().logits(PaddedBatch.promptResponse(m, prompts, responses,
+          reference.padId(), r).input()).get(cols).toFloatArray();
+      int vocab = logits.length / (b * r);
+      float[] kl = new float[b * r];
+      kernels.fullKl(logits, refLogits, b * r, vocab, kl);
+      double sum = 0;
+      for (int i = 0; i < b; i++) {
+        for (int j = 0; j < responses[i].length; j++) {
+          sum += kl[i * r + j];
+        }
+      }
+      return sum;
+    }
   }
 }

@@ -204,8 +204,8 @@ public final class GrpoTrainer {
     for (int i = 0; i < idx.length; i++) {
       adv[i] = advantages[idx[i]];
     }
-    float[] oldSel = old == null ? null : rows(old, idx, r);
-    float[] refSel = ref == null ? null : rows(ref, idx, r);
+    float[] oldSel = old == null ? null : Rollouts.rows(old, idx, r);
+    float[] refSel = ref == null ? null : Rollouts.rows(ref, idx, r);
     return new MicroBatch() {
       @Override public double weight() {
         return idx.length;
@@ -233,11 +233,4 @@ public final class GrpoTrainer {
     };
   }
 
-  private static float[] rows(float[] data, int[] idx, int width) {
-    float[] out = new float[idx.length * width];
-    for (int i = 0; i < idx.length; i++) {
-      System.arraycopy(data, idx[i] * width, out, i * width, width);
-    }
-    return out;
-  }
 }

@@ -243,10 +243,10 @@ public final class PpoTrainer {
         float[] returns) {
       Rollouts sel = ro.select(idx);
       int r = ro.responseWidth();
-      float[] oldSel = rows(old, idx, r);
-      float[] valSel = rows(values, idx, r);
-      float[] advSel = rows(advantages, idx, r);
-      float[] retSel = rows(returns, idx, r);
+      float[] oldSel = Rollouts.rows(old, idx, r);
+      float[] valSel = Rollouts.rows(values, idx, r);
+      float[] advSel = Rollouts.rows(advantages, idx, r);
+      float[] retSel = Rollouts.rows(returns, idx, r);
       return new MicroBatch() {
         @Override public double weight() {
           return idx.length;
@@ -276,11 +276,4 @@ public final class PpoTrainer {
     }
   }
 
-  private static float[] rows(float[] data, int[] idx, int width) {
-    float[] out = new float[idx.length * width];
-    for (int i = 0; i < idx.length; i++) {
-      System.arraycopy(data, idx[i] * width, out, i * width, width);
-    }
-    return out;
-  }
 }

@@ -1,6 +1,6 @@
 package dev.align4j.core.rl;
 
-import ai.djl.pytorch.jni.JniUtils;
+import dev.align4j.core.runtime.DjlSetup;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.api.data.Completion;
 import dev.align4j.api.data.Text;
@@ -47,7 +47,7 @@ public final class OnlineRun implements AutoCloseable {
     this.args = args;
     this.run = run;
     if (args.threads() > 0) {
-      JniUtils.setNumThreads(args.threads());
+      DjlSetup.setIntraOpThreads(args.threads());
     }
     this.checkpoint = run.resumeFrom();
     checkpoint.ifPresent(c -> LOG.info("{}: resuming from {}", stage, c));

@@ -79,16 +79,14 @@ public record Rollouts(int[][] prompts, int[][] responses, float[] samplingLogpr
     int r = responseWidth;
     int[][] p = new int[idx.length][];
     int[][] resp = new int[idx.length][];
-    float[] lp = new float[idx.length * r];
-    float[] m = new float[idx.length * r];
+    float[] lp = rows(samplingLogprobs, idx, r);
+    float[] m = rows(mask, idx, r);
     float[] eos = new float[idx.length];
     List<String> t = new ArrayList<>();
     List<CompletionSample> s = new ArrayList<>();
     for (int i = 0; i < idx.length; i++) {
       p[i] = prompts[idx[i]];
       resp[i] = responses[idx[i]];
-      System.arraycopy(samplingLogprobs, idx[i] * r, lp, i * r, r);
-      System.arraycopy(mask, idx[i] * r, m, i * r, r);
       eos[i] = containsEos[idx[i]];
       t.add(texts.get(idx[i]));
       s.add(samples.get(idx[i]));
@@ -148,6 +146,15 @@ public record Rollouts(int[][] prompts, int[][] responses, float[] samplingLogpr
     int p = promptWidth();
     NDArray v = valueModel.scalars(valueModel.hidden(pb.input(), null));
     return v.get(":, " + (p - 1) + ":" + (p - 1 + responseWidth)).mul(maskArray(m));
+  }
+
+  /** The rows {@code idx} of a row-major {@code [B][width]} array, as a new array. */
+  public static float[] rows(float[] data, int[] idx, int width) {
+    float[] out = new float[idx.length * width];
+    for (int i = 0; i < idx.length; i++) {
+      System.arraycopy(data, idx[i] * width, out, i * width, width);
+    }
+    return out;
   }
 
   /** Mean response length in tokens. */

@@ -63,6 +63,18 @@ public final class DjlSetup {
     }
   }
 
+  /**
+   * Sets PyTorch's intra-op thread count, starting the engine first (the native call does not exist before).
+   * One thread suits small models and shared machines, where OpenMP regions otherwise wait for a busy core.
+   */
+  public static void setIntraOpThreads(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
+    engine();
+    ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+  }
+
   /** A new base manager on the PyTorch engine. Close it (try-with-resources) to free native memory. */
   public static NDManager newManager() {
     return engine().newBaseManager();

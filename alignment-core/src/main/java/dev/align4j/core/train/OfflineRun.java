@@ -1,6 +1,6 @@
 package dev.align4j.core.train;
 
-import ai.djl.pytorch.jni.JniUtils;
+import dev.align4j.core.runtime.DjlSetup;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.api.train.TrainingListener;
 import dev.align4j.core.model.ModelFolder;
@@ -36,7 +36,7 @@ public final class OfflineRun {
     this.args = args;
     this.run = run;
     if (args.threads() > 0) {
-      JniUtils.setNumThreads(args.threads());
+      DjlSetup.setIntraOpThreads(args.threads());
     }
     this.checkpoint = run.resumeFrom();
     checkpoint.ifPresent(c -> LOG.info("{}: resuming from {}", stageName, c));

@@ -53,6 +53,12 @@ public record TrainingArgs(double learningRate, int epochs, long maxSteps, int b
     return new TrainingArgs(2e-5, 3, 0, 8, 1, 42, 0.0, ScheduleKind.LINEAR, 0.0, 1.0, 1024, 10, 0, 500, 2, 0);
   }
 
+  /** A copy that runs {@code n} epochs (and derives the steps from them). */
+  public TrainingArgs withEpochs(int n) {
+    return new TrainingArgs(learningRate, n, 0, batchSize, gradientAccumulationSteps, seed, warmupRatio, schedule,
+        weightDecay, maxGradNorm, maxLength, logEvery, evalEvery, saveEvery, keepCheckpoints, threads);
+  }
+
   /** Optimizer steps for {@code examples} training examples. */
   public long totalSteps(int examples) {
     if (maxSteps > 0) {
