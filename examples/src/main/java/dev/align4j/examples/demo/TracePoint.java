@@ -1,0 +1,16 @@
+package dev.align4j.examples.demo;
+
+/**
+ * One point of the β = 0 run.
+ *
+ * @param iteration RL iteration (0 = the SFT model)
+ * @param kl exact sequence KL to the SFT model
+ * @param gold gold accuracy
+ * @param proxy mean reward-model score
+ * @param filler filler rate
+ */
+record TracePoint(long iteration, double kl, double gold, double proxy, double filler) {
+  double sqrtKl() {
+    return Math.sqrt(Math.max(0, kl));
+  }
+}
