@@ -189,6 +189,17 @@ public final class GrpoTrainer {
       flatGroups += equal ? 1 : 0;
     }
     out.put("reward/frac_zero_std", flatGroups / (double) (n / g));
+    if (ref != null) {
+      // kl/reference above is the objective's per-token mean (TRL's GRPO metric); kl/sequence is the k1 estimate
+      // summed over each response and averaged over the rollouts, the same quantity PPO reports, so the two compare.
+      float[] sampled = old != null ? old : ro.samplingLogprobs();
+      float[] mask = ro.mask();
+      double seqKl = 0;
+      for (int i = 0; i < sampled.length; i++) {
+        seqKl += mask[i] * (sampled[i] - ref[i]);
+      }
+      out.put("kl/sequence", seqKl / n);
+    }
     int u = updates;
     sums.forEach((k, v) -> out.put(k, k.equals("lr") ? v : v / u));
     out.put("completions/mean_length", ro.meanLength());

@@ -228,6 +228,7 @@ public final class PpoTrainer {
       }
       seqKl /= b;
       out.put("kl/reference", seqKl);
+      out.put("kl/sequence", seqKl);   // the name GRPO also reports, for comparisons across trainers
       out.put("kl/beta", beta.value());
       sums.forEach((k, v) -> out.put(k, k.equals("lr") ? v : v / n));
       out.put("completions/mean_length", ro.meanLength());

@@ -93,6 +93,8 @@ final class DemoCharts {
     JFreeChart chart = ChartFactory.createBarChart("Held-out accuracy per stage (gold judge)", "", "share", data,
         PlotOrientation.VERTICAL, true, false, false);
     chart.setBackgroundPaint(Color.WHITE);
+    chart.getCategoryPlot().setBackgroundPaint(new Color(248, 248, 248));
+    chart.getCategoryPlot().setRangeGridlinePaint(Color.LIGHT_GRAY);
     ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
   }
 

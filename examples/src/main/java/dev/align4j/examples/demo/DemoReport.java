@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /** {@code report.html}: the headline numbers, per-family tables, the charts (PNG files beside it) and samples. */
 final class DemoReport {
@@ -18,7 +19,7 @@ final class DemoReport {
     DemoCharts.overIterations(dir.resolve("reward.png"), "Proxy reward during RL", "reward/mean", "reward-model score",
         r.stages());
     DemoCharts.overIterations(dir.resolve("kl.png"), "KL to the SFT model during RL (k1 estimate, per sequence)",
-        "kl/reference", "nats", r.stages());
+        "kl/sequence", "nats", r.stages());
     DemoCharts.overoptimization(dir.resolve("overoptimization.png"), r);
     DemoCharts.accuracy(dir.resolve("accuracy.png"), r);
 
@@ -27,7 +28,7 @@ final class DemoReport {
         .append("<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}")
         .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;")
         .append("text-align:right}th{background:#eee}td:first-child,th:first-child{text-align:left}")
-        .append("img{max-width:100%;border:1px solid #ddd;margin:0.5em 0}pre{background:#f6f6f6;padding:1em}")
+        .append("img{max-width:100%;border:1px solid #ddd;margin:0.5em 0}pre{background:#f6f6f6;padding:1em;white-space:pre-wrap}")
         .append("</style></head><body>\n");
     h.append("<h1>align4j demo: why each stage exists</h1>\n");
     h.append(String.format(Locale.ROOT, "<p>Seed %d, wall time %.0f s. Every policy is sampled at temperature 1 on "
@@ -42,14 +43,16 @@ final class DemoReport {
     h.append("<h2>Without the KL leash</h2>\n<img src=\"overoptimization.png\" alt=\"gold and proxy over sqrt(KL)\">\n");
     h.append("<h2>RL curves</h2>\n<img src=\"reward.png\" alt=\"proxy reward per iteration\">\n")
         .append("<img src=\"kl.png\" alt=\"KL per iteration\">\n");
+    // Only the families the world was configured with (the SFT evaluation covers all of them).
+    Set<Family> families = r.stages().get("sft").scores().perFamily().keySet();
     h.append("<h2>Per family (gold / content / filler)</h2>\n<table><tr><th>stage</th>");
-    for (Family f : Family.values()) {
+    for (Family f : families) {
       h.append("<th>").append(f.label()).append("</th>");
     }
     h.append("</tr>\n");
     for (Map.Entry<String, StageOutcome> e : r.stages().entrySet()) {
       h.append("<tr><td>").append(e.getKey()).append("</td>");
-      for (Family f : Family.values()) {
+      for (Family f : families) {
         double[] v = e.getValue().scores().perFamily().get(f);
         h.append("<td>").append(v == null ? "-" : String.format(Locale.ROOT, "%.2f / %.2f / %.2f", v[0], v[1], v[2]))
             .append("</td>");
