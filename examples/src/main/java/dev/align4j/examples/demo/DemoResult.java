@@ -84,16 +84,30 @@ public record DemoResult(DemoSettings settings, double annotatorAccuracy, Map<St
           .put("gold_accuracy", t.gold()).put("proxy_reward", t.proxy()).put("filler_rate", t.filler());
     }
     ObjectNode fitNode = over.putObject("fit");
-    fitNode.put("alpha", fit.alpha());
-    fitNode.put("beta", fit.beta());
-    fitNode.put("d_star", fit.dStar());
-    fitNode.put("r2", fit.r2());
+    // JSON has no NaN: an undetermined value is null and "note" says why, so a reader never parses "NaN".
+    putOrNull(fitNode, "alpha", fit.alpha());
+    putOrNull(fitNode, "beta", fit.beta());
+    putOrNull(fitNode, "d_star", fit.dStar());
+    putOrNull(fitNode, "r2", fit.r2());
+    if (Double.isNaN(fit.alpha())) {
+      fitNode.put("note", "undetermined: fewer than 3 trace points or a degenerate design");
+    } else if (Double.isNaN(fit.dStar())) {
+      fitNode.put("note", "no peak: fitted beta <= 0, so gold did not turn down within the traced distances");
+    }
     o.put("wall_seconds", wallSeconds);
     ObjectNode t = o.putObject("timings_seconds");
     timings.forEach(t::put);
     o.put("evaluation", String.format(Locale.ROOT, "%d held-out prompts x %d samples at temperature 1, balanced over"
         + " %d families", evaluator.tasks().size(), settings.evalSamples(), Family.values().length));
     return o;
+  }
+
+  private static void putOrNull(ObjectNode node, String key, double value) {
+    if (Double.isNaN(value)) {
+      node.putNull(key);
+    } else {
+      node.put(key, value);
+    }
   }
 
   /** The plain-text table of headline numbers printed at the end. */
