@@ -20,14 +20,108 @@ import dev.align4j.api.kernel.ScorePlacement;
 import dev.align4j.api.kernel.Whitening;
 
 /**
- * The pure-Java kernel provider: always usable, priority 0. Validates arguments, then runs the scalar kernels of
- * {@link SoftmaxRows} and {@link AdvantageKernels}.
+ * The pure-Java kernel provider: always usable, priority 0. Validates arguments, then runs the inner loops of one
+ * {@link CpuKernelPath}: the Vector API loops where the JVM has {@code jdk.incubator.vector}
+ * ({@code --add-modules jdk.incubator.vector}), plain Java loops otherwise; both agree with the conformance vectors.
+ *
+ * <p>Large softmax-family and per-token calls are split by rows across {@link #threads()} threads (default: the
+ * available processors, or the system property {@value #THREADS_PROPERTY}); a steady-state call allocates nothing,
+ * split or not.
  */
 public final class CpuKernelProvider implements KernelProvider {
+  /** System property: how many threads large calls are split across (default: the available processors). */
+  public static final String THREADS_PROPERTY = "align4j.kernels.cpu.threads";
+
+  /** Calls with fewer elements than this run on the calling thread: waking workers costs tens of microseconds. */
+  static final long PARALLEL_MIN_ELEMENTS = 1L << 18;
+  /** Chunk of a split per-token call, in elements. */
+  private static final int TOKEN_CHUNK = 1 << 16;
+
+  private final CpuKernelPath path;
+  private final KernelLoops loops;
+  private final int threads;
+  private final RowSplitter splitter; // null with one thread
+  // Reusable split tasks: only the call that holds the splitter touches them.
+  private final TokenLogprobsTask tokenLogprobsTask = new TokenLogprobsTask();
+  private final EntropyTask entropyTask = new EntropyTask();
+  private final FullKlTask fullKlTask = new FullKlTask();
+  private final KlPerTokenTask klPerTokenTask = new KlPerTokenTask();
+
+  /** The provider {@link java.util.ServiceLoader} creates: {@link CpuKernelPath#preferred()}, default threads. */
+  public CpuKernelProvider() {
+    this(CpuKernelPath.preferred(), defaultThreads());
+  }
+
+  private CpuKernelProvider(CpuKernelPath path, int threads) {
+    checkNotNull(path, "path");
+    checkArgument(threads >= 1, "threads must be >= 1, got %s", threads);
+    if (path == CpuKernelPath.VECTOR_API && !path.isAvailable()) {
+      throw new IllegalStateException("the Vector API path is not available: "
+          + CpuKernelPath.vectorApiUnavailableReason().orElse("?"));
+    }
+    this.path = path;
+    this.loops = path == CpuKernelPath.VECTOR_API ? VectorApi.loops().orElseThrow() : ScalarLoops.INSTANCE;
+    this.threads = threads;
+    this.splitter = threads > 1 ? RowSplitter.forThreads(threads) : null;
+  }
+
+  /**
+   * A provider on the given path.
+   *
+   * @throws IllegalStateException for {@link CpuKernelPath#VECTOR_API} where it is not available, with the reason
+   */
+  public CpuKernelProvider with(CpuKernelPath newPath) {
+    return new CpuKernelProvider(newPath, threads);
+  }
+
+  /** A provider that splits large calls across {@code newThreads} threads (1: always on the calling thread). */
+  public CpuKernelProvider withThreads(int newThreads) {
+    return new CpuKernelProvider(path, newThreads);
+  }
+
+  /** The inner loops this provider runs. */
+  public CpuKernelPath path() {
+    return path;
+  }
+
+  /** The number of threads large calls are split across. */
+  public int threads() {
+    return threads;
+  }
+
+  private static int defaultThreads() {
+    String p = System.getProperty(THREADS_PROPERTY);
+    if (p == null || p.isBlank()) {
+      return Runtime.getRuntime().availableProcessors();
+    }
+    try {
+      int t = Integer.parseInt(p.trim());
+      checkArgument(t >= 1, "%s must be an integer >= 1, got %s", THREADS_PROPERTY, p);
+      return t;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(THREADS_PROPERTY + " must be an integer >= 1, got " + p, e);
+    }
+  }
 
   @Override
   public String name() {
     return "cpu";
+  }
+
+  @Override
+  public String toString() {
+    return "cpu (" + path.name().toLowerCase(java.util.Locale.ROOT) + ", " + threads + " thread"
+        + (threads == 1 ? "" : "s") + ")";
+  }
+
+  /** Whether a call over {@code units} rows or chunks holding {@code elements} in all is worth splitting. */
+  private boolean split(int units, long elements) {
+    return splitter != null && units >= 2 && elements >= PARALLEL_MIN_ELEMENTS;
+  }
+
+  /** Rows per claimed chunk: about four chunks per thread, so that a slow thread does not hold up the rest. */
+  private int rowChunk(int rows) {
+    return Math.max(1, rows / (4 * threads));
   }
 
   @Override
@@ -39,9 +133,16 @@ public final class CpuKernelProvider implements KernelProvider {
     checkTemperature(temperature);
     checkTokens(tokens, vocab);
     float inv = 1f / temperature;
-    for (int r = 0; r < rows; r++) {
-      out[r] = SoftmaxRows.tokenLogprob(logits, r * vocab, vocab, tokens[r], inv);
+    if (split(rows, (long) rows * vocab)) {
+      TokenLogprobsTask t = tokenLogprobsTask;
+      t.set(logits, tokens, vocab, inv, out);
+      boolean ran = splitter.tryRun(t, rows, rowChunk(rows));
+      t.set(null, null, 0, 0f, null);
+      if (ran) {
+        return;
+      }
     }
+    loops.tokenLogprobs(logits, tokens, vocab, inv, 0, rows, out);
   }
 
   @Override
@@ -51,9 +152,16 @@ public final class CpuKernelProvider implements KernelProvider {
     checkLength("out", out, rows, "[rows]");
     checkTemperature(temperature);
     float inv = 1f / temperature;
-    for (int r = 0; r < rows; r++) {
-      out[r] = SoftmaxRows.entropy(logits, r * vocab, vocab, inv);
+    if (split(rows, (long) rows * vocab)) {
+      EntropyTask t = entropyTask;
+      t.set(logits, vocab, inv, out);
+      boolean ran = splitter.tryRun(t, rows, rowChunk(rows));
+      t.set(null, 0, 0f, null);
+      if (ran) {
+        return;
+      }
     }
+    loops.entropy(logits, vocab, inv, 0, rows, out);
   }
 
   @Override
@@ -62,9 +170,16 @@ public final class CpuKernelProvider implements KernelProvider {
     checkLength("logits", logits, (long) rows * vocab, "[rows][vocab]");
     checkLength("refLogits", refLogits, (long) rows * vocab, "[rows][vocab]");
     checkLength("out", out, rows, "[rows]");
-    for (int r = 0; r < rows; r++) {
-      out[r] = SoftmaxRows.fullKl(logits, refLogits, r * vocab, vocab);
+    if (split(rows, (long) rows * vocab)) {
+      FullKlTask t = fullKlTask;
+      t.set(logits, refLogits, vocab, out);
+      boolean ran = splitter.tryRun(t, rows, rowChunk(rows));
+      t.set(null, null, 0, null);
+      if (ran) {
+        return;
+      }
     }
+    loops.fullKl(logits, refLogits, vocab, 0, rows, out);
   }
 
   @Override
@@ -79,9 +194,16 @@ public final class CpuKernelProvider implements KernelProvider {
     if (mask != null) {
       checkMask("mask", mask);
     }
-    for (int i = 0; i < n; i++) {
-      out[i] = mask != null && mask[i] == 0f ? 0f : (float) estimator.apply(logprobs[i], refLogprobs[i]);
+    if (split(n / TOKEN_CHUNK, n)) {
+      KlPerTokenTask t = klPerTokenTask;
+      t.set(logprobs, refLogprobs, mask, estimator, out);
+      boolean ran = splitter.tryRun(t, n, TOKEN_CHUNK);
+      t.set(null, null, null, null, null);
+      if (ran) {
+        return;
+      }
     }
+    loops.klPerToken(logprobs, refLogprobs, mask, estimator, 0, n, out);
   }
 
   @Override
@@ -199,5 +321,86 @@ public final class CpuKernelProvider implements KernelProvider {
     checkArgument(count > 0 && count % params.groupSize() == 0,
         "count must be a positive multiple of groupSize %s (every group complete, none empty), got %s",
         params.groupSize(), count);
+  }
+
+  private final class TokenLogprobsTask extends RowSplitter.Task {
+    private float[] logits;
+    private int[] tokens;
+    private int vocab;
+    private float inv;
+    private float[] out;
+
+    void set(float[] newLogits, int[] newTokens, int newVocab, float newInv, float[] newOut) {
+      logits = newLogits;
+      tokens = newTokens;
+      vocab = newVocab;
+      inv = newInv;
+      out = newOut;
+    }
+
+    @Override
+    void run(int from, int to) {
+      loops.tokenLogprobs(logits, tokens, vocab, inv, from, to, out);
+    }
+  }
+
+  private final class EntropyTask extends RowSplitter.Task {
+    private float[] logits;
+    private int vocab;
+    private float inv;
+    private float[] out;
+
+    void set(float[] newLogits, int newVocab, float newInv, float[] newOut) {
+      logits = newLogits;
+      vocab = newVocab;
+      inv = newInv;
+      out = newOut;
+    }
+
+    @Override
+    void run(int from, int to) {
+      loops.entropy(logits, vocab, inv, from, to, out);
+    }
+  }
+
+  private final class FullKlTask extends RowSplitter.Task {
+    private float[] logits;
+    private float[] refLogits;
+    private int vocab;
+    private float[] out;
+
+    void set(float[] newLogits, float[] newRefLogits, int newVocab, float[] newOut) {
+      logits = newLogits;
+      refLogits = newRefLogits;
+      vocab = newVocab;
+      out = newOut;
+    }
+
+    @Override
+    void run(int from, int to) {
+      loops.fullKl(logits, refLogits, vocab, from, to, out);
+    }
+  }
+
+  private final class KlPerTokenTask extends RowSplitter.Task {
+    private float[] logprobs;
+    private float[] refLogprobs;
+    private float[] mask;
+    private KlEstimator estimator;
+    private float[] out;
+
+    void set(float[] newLogprobs, float[] newRefLogprobs, float[] newMask, KlEstimator newEstimator,
+        float[] newOut) {
+      logprobs = newLogprobs;
+      refLogprobs = newRefLogprobs;
+      mask = newMask;
+      estimator = newEstimator;
+      out = newOut;
+    }
+
+    @Override
+    void run(int from, int to) {
+      loops.klPerToken(logprobs, refLogprobs, mask, estimator, from, to, out);
+    }
   }
 }
