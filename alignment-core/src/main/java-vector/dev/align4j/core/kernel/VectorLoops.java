@@ -1,9 +1,12 @@
 package dev.align4j.core.kernel;
 
 import dev.align4j.api.kernel.KlEstimator;
+import dev.align4j.api.kernel.RewardScaling;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -30,6 +33,13 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorLoops implements KernelLoops {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
+  /** Doubles for GAE's recursion, and the floats that convert to them lane for lane. */
+  private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
+  private static final int DL = DS.length();
+  private static final VectorOperators.Conversion<Float, Double> F2D = VectorOperators.F2D;
+  private static final VectorOperators.Conversion<Double, Float> D2F = VectorOperators.D2F;
+  private static final VectorSpecies<Float> HALF_S = VectorSpecies.of(float.class,
+      jdk.incubator.vector.VectorShape.forBitSize(DS.vectorBitSize() / 2));
 
   // e^{−a}, see expNeg: FloatExp's reduction and polynomial with the signs of the odd coefficients flipped.
   private static final IntVector MIN_T_BITS = IntVector.broadcast(S.withLanes(int.class),
@@ -61,6 +71,18 @@ final class VectorLoops implements KernelLoops {
   private static final FloatVector F5 = FloatVector.broadcast(S, 1f / 120f);
   private static final FloatVector F4 = FloatVector.broadcast(S, 1f / 24f);
   private static final FloatVector F3 = FloatVector.broadcast(S, 1f / 6f);
+
+  /** {@code i → i xor k}: after adding {@code v.rearrange(XOR[k])} for k = 1, 2, … G/2, each lane holds its group's sum. */
+  private static final VectorShuffle<Float> XOR1 = VectorShuffle.fromOp(S, i -> i ^ 1);
+  private static final VectorShuffle<Float> XOR2 = VectorShuffle.fromOp(S, i -> i ^ 2);
+  private static final VectorShuffle<Float> XOR4 = VectorShuffle.fromOp(S, i -> i ^ 4);
+  private static final VectorShuffle<Float> XOR8 = VectorShuffle.fromOp(S, i -> i ^ 8);
+  /** {@code i → } the first lane of i's group of G: every lane gets its group's first reward. */
+  private static final VectorShuffle<Float> FIRST2 = VectorShuffle.fromOp(S, i -> i & ~1);
+  private static final VectorShuffle<Float> FIRST4 = VectorShuffle.fromOp(S, i -> i & ~3);
+  private static final VectorShuffle<Float> FIRST8 = VectorShuffle.fromOp(S, i -> i & ~7);
+  private static final VectorShuffle<Float> FIRST16 = VectorShuffle.fromOp(S, i -> i & ~15);
+  private static final float STD_EPSILON = 1e-4f;
 
   /** Per-thread scratch for the sums a row's vector loop hands back (no allocation per call). */
   private static final ThreadLocal<float[]> SUMS = ThreadLocal.withInitial(() -> new float[3]);
@@ -377,4 +399,374 @@ final class VectorLoops implements KernelLoops {
       v.blend(ZERO, m.compare(VectorOperators.EQ, ZERO)).intoArray(out, i);
     }
   }
+
+  @Override
+  public boolean isBinary(float[] x, int from, int to) {
+    int vecEnd = to - (to - from) % L;
+    FloatVector one = FloatVector.broadcast(S, 1f);
+    FloatVector bad = FloatVector.zero(S);
+    for (int i = from; i < vecEnd; i += L) {
+      FloatVector v = FloatVector.fromArray(S, x, i);
+      bad = bad.add(v.mul(v.sub(one)).abs()); // 0 for 0 and 1 (and −0); NaN, ∞ or > 0 otherwise
+    }
+    if (bad.reduceLanes(VectorOperators.ADD) != 0f) {
+      return false;
+    }
+    for (int i = vecEnd; i < to; i++) {
+      if (x[i] != 0f && x[i] != 1f) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public boolean allFinite(float[] x, int from, int to) {
+    int vecEnd = to - (to - from) % L;
+    FloatVector acc = FloatVector.zero(S);
+    for (int i = from; i < vecEnd; i += L) {
+      FloatVector v = FloatVector.fromArray(S, x, i);
+      acc = acc.add(v.sub(v)); // 0 for finite, NaN for ±∞ and NaN
+    }
+    if (acc.reduceLanes(VectorOperators.ADD) != 0f) {
+      return false;
+    }
+    for (int i = vecEnd; i < to; i++) {
+      if (!finite(x[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Over the lanes, with {@code p} the element before each: {@code Σ |m(m − 1)|} (0 iff every value is 0 or 1),
+   * {@code Σ m(1 − p)} (the 0→1 steps, 0 iff no 1 follows a 0) and {@code Σ m} (the length). Sums of 0s and 1s are
+   * exact in float below 2^24.
+   */
+  @Override
+  public int prefixLength(float[] mask, int from, int n) {
+    if (n == 0) {
+      return 0;
+    }
+    float m0 = mask[from];
+    if (m0 != 0f && m0 != 1f) {
+      return -1;
+    }
+    int vecEnd = from + 1 + (n - 1) - (n - 1) % L;
+    FloatVector one = FloatVector.broadcast(S, 1f);
+    FloatVector bad = FloatVector.zero(S);
+    FloatVector rises = FloatVector.zero(S);
+    FloatVector ones = FloatVector.zero(S);
+    for (int i = from + 1; i < vecEnd; i += L) {
+      FloatVector m = FloatVector.fromArray(S, mask, i);
+      FloatVector p = FloatVector.fromArray(S, mask, i - 1);
+      bad = bad.add(m.mul(m.sub(one)).abs());
+      rises = m.fma(one.sub(p), rises);
+      ones = ones.add(m);
+    }
+    float b = bad.reduceLanes(VectorOperators.ADD);
+    float r = rises.reduceLanes(VectorOperators.ADD);
+    float len = m0 + ones.reduceLanes(VectorOperators.ADD);
+    if (b != 0f || r != 0f) {
+      return -1;
+    }
+    float prev = vecEnd == from + 1 ? m0 : mask[vecEnd - 1];
+    for (int i = vecEnd; i < from + n; i++) {
+      float m = mask[i];
+      if ((m != 0f && m != 1f) || (m == 1f && prev != 1f)) {
+        return -1;
+      }
+      len += m;
+      prev = m;
+    }
+    return (int) len;
+  }
+
+  @Override
+  public void shiftScale(float[] x, int from, int to, float shiftHi, float shiftLo, float scale, float[] out) {
+    int vecEnd = to - (to - from) % L;
+    FloatVector hi = FloatVector.broadcast(S, shiftHi);
+    FloatVector lo = FloatVector.broadcast(S, shiftLo);
+    FloatVector sc = FloatVector.broadcast(S, scale);
+    for (int i = from; i < vecEnd; i += L) {
+      FloatVector.fromArray(S, x, i).sub(hi).sub(lo).mul(sc).intoArray(out, i);
+    }
+    for (int i = vecEnd; i < to; i++) {
+      out[i] = ((x[i] - shiftHi) - shiftLo) * scale;
+    }
+  }
+
+  /**
+   * Groups of 2, 4, 8 or 16 sit whole in the lanes of a vector, so group sums come from a butterfly of
+   * {@code log2 G} lane swaps and adds, after which every lane holds its group's sum. In float, shifted by the
+   * group's first reward {@code K}: {@code d = x − K} is exact or nearly so, {@code Σd} and {@code Σd²} (two
+   * independent butterflies) give the mean and the unbiased variance {@code (Σd² − Σd·mean)/(G − 1)} without the
+   * cancellation of raw sums when rewards sit far from 0. A constant group has {@code d = 0} throughout, so its
+   * advantages are exactly 0. Other group sizes take the scalar loop.
+   */
+  @Override
+  public boolean groupAdvantages(float[] rewards, int groupSize, RewardScaling scaling, double batchScale,
+      int from, int to, float[] out) {
+    if (groupSize < 2 || groupSize > L || Integer.bitCount(groupSize) != 1) {
+      return AdvantageKernels.groupAdvantages(rewards, groupSize, scaling, batchScale, from, to, out);
+    }
+    int vecEnd = to - (to - from) % L; // from is a group boundary and L a multiple of G: whole groups per vector
+    // factor = a/(σ + ε) + b: (1, 0) divides by the group's deviation, (0, scale) multiplies by a constant
+    float a = scaling == RewardScaling.GROUP ? 1f : 0f;
+    float b = scaling == RewardScaling.GROUP ? 0f : scaling == RewardScaling.BATCH ? (float) batchScale : 1f;
+    boolean finite = switch (groupSize) {
+      case 2 -> groups2(rewards, a, b, from, vecEnd, out);
+      case 4 -> groups4(rewards, a, b, from, vecEnd, out);
+      case 8 -> groups8(rewards, a, b, from, vecEnd, out);
+      default -> groups16(rewards, a, b, from, vecEnd, out);
+    };
+    return AdvantageKernels.groupAdvantages(rewards, groupSize, scaling, batchScale, vecEnd, to, out) && finite;
+  }
+
+  // One loop per group size, each with its butterfly written out: a branch on the size inside the loop would put
+  // vectors through phis, which C2 boxes. No helper takes or returns a vector: where C2 stops inlining for its node
+  // budget, such a call boxes every vector that crosses it (measured: 3.5 times slower at G = 16).
+
+  private static boolean groups2(float[] x, float a, float b, int from, int to, float[] out) {
+    FloatVector finite = FloatVector.zero(S);
+    FloatVector inv = FloatVector.broadcast(S, 1f / 2);
+    FloatVector invDof = FloatVector.broadcast(S, 1f / 1);
+    FloatVector eps = FloatVector.broadcast(S, STD_EPSILON);
+    FloatVector av = FloatVector.broadcast(S, a);
+    FloatVector bv = FloatVector.broadcast(S, b);
+    for (int i = from; i < to; i += L) {
+      FloatVector v = FloatVector.fromArray(S, x, i);
+      finite = finite.add(v.sub(v));
+      FloatVector d = v.sub(v.rearrange(FIRST2));
+      FloatVector sd = d;
+      sd = sd.add(sd.rearrange(XOR1));
+      FloatVector q = d.mul(d);
+      q = q.add(q.rearrange(XOR1));
+      FloatVector mean = sd.mul(inv);
+      FloatVector var = q.sub(sd.mul(mean)).mul(invDof);
+      FloatVector scale = av.div(var.lanewise(VectorOperators.SQRT).add(eps)).add(bv);
+      d.sub(mean).mul(scale).intoArray(out, i); // (x − mean)·(a/(σ + ε) + b)
+    }
+    return finite.reduceLanes(VectorOperators.ADD) == 0f;
+  }
+
+  private static boolean groups4(float[] x, float a, float b, int from, int to, float[] out) {
+    FloatVector finite = FloatVector.zero(S);
+    FloatVector inv = FloatVector.broadcast(S, 1f / 4);
+    FloatVector invDof = FloatVector.broadcast(S, 1f / 3);
+    FloatVector eps = FloatVector.broadcast(S, STD_EPSILON);
+    FloatVector av = FloatVector.broadcast(S, a);
+    FloatVector bv = FloatVector.broadcast(S, b);
+    for (int i = from; i < to; i += L) {
+      FloatVector v = FloatVector.fromArray(S, x, i);
+      finite = finite.add(v.sub(v));
+      FloatVector d = v.sub(v.rearrange(FIRST4));
+      FloatVector sd = d;
+      sd = sd.add(sd.rearrange(XOR1));
+      sd = sd.add(sd.rearrange(XOR2));
+      FloatVector q = d.mul(d);
+      q = q.add(q.rearrange(XOR1));
+      q = q.add(q.rearrange(XOR2));
+      FloatVector mean = sd.mul(inv);
+      FloatVector var = q.sub(sd.mul(mean)).mul(invDof);
+      FloatVector scale = av.div(var.lanewise(VectorOperators.SQRT).add(eps)).add(bv);
+      d.sub(mean).mul(scale).intoArray(out, i); // (x − mean)·(a/(σ + ε) + b)
+    }
+    return finite.reduceLanes(VectorOperators.ADD) == 0f;
+  }
+
+  private static boolean groups8(float[] x, float a, float b, int from, int to, float[] out) {
+    FloatVector finite = FloatVector.zero(S);
+    FloatVector inv = FloatVector.broadcast(S, 1f / 8);
+    FloatVector invDof = FloatVector.broadcast(S, 1f / 7);
+    FloatVector eps = FloatVector.broadcast(S, STD_EPSILON);
+    FloatVector av = FloatVector.broadcast(S, a);
+    FloatVector bv = FloatVector.broadcast(S, b);
+    for (int i = from; i < to; i += L) {
+      FloatVector v = FloatVector.fromArray(S, x, i);
+      finite = finite.add(v.sub(v));
+      FloatVector d = v.sub(v.rearrange(FIRST8));
+      FloatVector sd = d;
+      sd = sd.add(sd.rearrange(XOR1));
+      sd = sd.add(sd.rearrange(XOR2));
+      sd = sd.add(sd.rearrange(XOR4));
+      FloatVector q = d.mul(d);
+      q = q.add(q.rearrange(XOR1));
+      q = q.add(q.rearrange(XOR2));
+      q = q.add(q.rearrange(XOR4));
+      FloatVector mean = sd.mul(inv);
+      FloatVector var = q.sub(sd.mul(mean)).mul(invDof);
+      FloatVector scale = av.div(var.lanewise(VectorOperators.SQRT).add(eps)).add(bv);
+      d.sub(mean).mul(scale).intoArray(out, i); // (x − mean)·(a/(σ + ε) + b)
+    }
+    return finite.reduceLanes(VectorOperators.ADD) == 0f;
+  }
+
+  private static boolean groups16(float[] x, float a, float b, int from, int to, float[] out) {
+    FloatVector inv = FloatVector.broadcast(S, 1f / 16);
+    FloatVector invDof = FloatVector.broadcast(S, 1f / 15);
+    FloatVector eps = FloatVector.broadcast(S, STD_EPSILON);
+    FloatVector av = FloatVector.broadcast(S, a);
+    FloatVector bv = FloatVector.broadcast(S, b);
+    FloatVector finite = FloatVector.zero(S);
+    for (int i = from; i < to; i += L) {
+      FloatVector v = FloatVector.fromArray(S, x, i);
+      finite = finite.add(v.sub(v));
+      FloatVector d = v.sub(v.rearrange(FIRST16));
+      FloatVector sd = d;
+      sd = sd.add(sd.rearrange(XOR1));
+      sd = sd.add(sd.rearrange(XOR2));
+      sd = sd.add(sd.rearrange(XOR4));
+      sd = sd.add(sd.rearrange(XOR8));
+      FloatVector q = d.mul(d);
+      q = q.add(q.rearrange(XOR1));
+      q = q.add(q.rearrange(XOR2));
+      q = q.add(q.rearrange(XOR4));
+      q = q.add(q.rearrange(XOR8));
+      FloatVector mean = sd.mul(inv);
+      FloatVector var = q.sub(sd.mul(mean)).mul(invDof);
+      FloatVector scale = av.div(var.lanewise(VectorOperators.SQRT).add(eps)).add(bv);
+      d.sub(mean).mul(scale).intoArray(out, i); // (x − mean)·(a/(σ + ε) + b)
+    }
+    return finite.reduceLanes(VectorOperators.ADD) == 0f;
+  }
+
+  /**
+   * GAE over a span, {@link AdvantageKernels#gaeSpan} vectorised along time, in double (float loses the 1e-6
+   * absolute tolerance where advantages cross 0 over long horizons). Within a vector of {@code DL} consecutive
+   * steps, {@code A[t] = δ[t] + c·A[t+1]} is a suffix scan: {@code log2 DL} rounds of "add c^k times the vector slid
+   * k lanes", then {@code c^{DL−i}·A[t+DL]} carries the span to the right in. The carry is the only serial
+   * dependency, one multiply-add per vector. Short spans, and the moments-free ones, stay scalar.
+   */
+  @Override
+  public double gaeSpan(float[] rewards, float[] values, int lo, int hi, double nextValue, double next,
+      double gamma, double c, double rewardScale, double rewardShift, float[] raw, float[] returns,
+      double[] moments) {
+    if (hi - lo < 2 * DL || moments == null) {
+      return AdvantageKernels.gaeSpan(rewards, values, lo, hi, nextValue, next, gamma, c, rewardScale, rewardShift,
+          raw, returns, moments);
+    }
+    // Scalar steps from the top until the rest is whole vectors, at least one: the vector loop reads each vector's
+    // next value as values[t + DL], which must be on the value mask.
+    int t = hi;
+    double vn = nextValue;
+    double an = next;
+    do {
+      t--;
+      double v = values[t];
+      an = rewards[t] * rewardScale + rewardShift + gamma * vn - v + c * an;
+      vn = v;
+      raw[t] = (float) an;
+      if (returns != null) {
+        returns[t] = (float) (an + v);
+      }
+    } while ((t - lo) % DL != 0);
+    AdvantageKernels.addMoments(raw, t, hi, moments);
+    an = scan(rewards, values, lo, t, an, gamma, c, rewardScale, rewardShift, raw, returns, moments);
+    int n = t - lo;
+    double s1 = moments[3];
+    double s2 = moments[4];
+    AdvantageKernels.mergeMoments(moments, n, moments[5] + s1 / n, s2 - s1 * s1 / n);
+    return an;
+  }
+
+  /**
+   * The vector part of {@link #gaeSpan} over {@code [lo, hi)}, whole vectors; leaves {@code Σ(A − K)} and
+   * {@code Σ(A − K)²} in {@code moments[3..4]} and the shift {@code K} (the carry in) in {@code moments[5]}.
+   */
+  private static double scan(float[] rewards, float[] values, int lo, int hi, double next, double gamma, double c,
+      double rewardScale, double rewardShift, float[] raw, float[] returns, double[] moments) {
+    DoubleVector one = DoubleVector.broadcast(DS, 1.0);
+    DoubleVector c1 = DoubleVector.broadcast(DS, c);
+    DoubleVector c2 = c1.mul(c1);
+    DoubleVector c4 = c2.mul(c2);
+    DoubleVector carry = powersDown(c1, one); // lane i: c^{DL−i}
+    DoubleVector g = DoubleVector.broadcast(DS, gamma);
+    DoubleVector rs = DoubleVector.broadcast(DS, rewardScale);
+    DoubleVector ro = DoubleVector.broadcast(DS, rewardShift);
+    DoubleVector shift = DoubleVector.broadcast(DS, next);
+    DoubleVector zero = DoubleVector.zero(DS);
+    DoubleVector m1 = DoubleVector.zero(DS);
+    DoubleVector m2 = DoubleVector.zero(DS);
+    double an = next;
+    for (int t = hi - DL; t >= lo; t -= DL) {
+      DoubleVector r = (DoubleVector) FloatVector.fromArray(HALF_S, rewards, t).convertShape(F2D, DS, 0);
+      DoubleVector v = (DoubleVector) FloatVector.fromArray(HALF_S, values, t).convertShape(F2D, DS, 0);
+      DoubleVector vn = (DoubleVector) FloatVector.fromArray(HALF_S, values, t + 1).convertShape(F2D, DS, 0);
+      DoubleVector a = vn.fma(g, r.fma(rs, ro)).sub(v); // δ
+      a = a.slice(1, zero).fma(c1, a);
+      a = a.slice(2, zero).fma(c2, a);
+      if (DL > 4) {
+        a = a.slice(4, zero).fma(c4, a);
+      }
+      a = carry.fma(DoubleVector.broadcast(DS, an), a);
+      an = a.lane(0);
+      ((FloatVector) a.convertShape(D2F, HALF_S, 0)).intoArray(raw, t);
+      if (returns != null) {
+        ((FloatVector) a.add(v).convertShape(D2F, HALF_S, 0)).intoArray(returns, t);
+      }
+      DoubleVector e = a.sub(shift);
+      m1 = m1.add(e);
+      m2 = e.fma(e, m2);
+    }
+    moments[3] = m1.reduceLanes(VectorOperators.ADD);
+    moments[4] = m2.reduceLanes(VectorOperators.ADD);
+    moments[5] = next;
+    return an;
+  }
+
+  /**
+   * {@link AdvantageKernels#discountedSums} vectorised like {@link #gaeSpan}: the scan of the rewards alone.
+   */
+  @Override
+  public double discountedSums(float[] rewards, int lo, int hi, double c, float[] raw, float[] returns) {
+    if (hi - lo < 2 * DL) {
+      return AdvantageKernels.discountedSums(rewards, lo, hi, c, raw, returns);
+    }
+    int t = hi;
+    double an = 0;
+    while ((t - lo) % DL != 0) {
+      t--;
+      an = rewards[t] + c * an;
+      raw[t] = (float) an;
+      if (returns != null) {
+        returns[t] = (float) an;
+      }
+    }
+    DoubleVector one = DoubleVector.broadcast(DS, 1.0);
+    DoubleVector c1 = DoubleVector.broadcast(DS, c);
+    DoubleVector c2 = c1.mul(c1);
+    DoubleVector c4 = c2.mul(c2);
+    DoubleVector carry = powersDown(c1, one);
+    DoubleVector zero = DoubleVector.zero(DS);
+    for (t -= DL; t >= lo; t -= DL) {
+      DoubleVector a = (DoubleVector) FloatVector.fromArray(HALF_S, rewards, t).convertShape(F2D, DS, 0);
+      a = a.slice(1, zero).fma(c1, a);
+      a = a.slice(2, zero).fma(c2, a);
+      if (DL > 4) {
+        a = a.slice(4, zero).fma(c4, a);
+      }
+      a = carry.fma(DoubleVector.broadcast(DS, an), a);
+      an = a.lane(0);
+      FloatVector f = (FloatVector) a.convertShape(D2F, HALF_S, 0);
+      f.intoArray(raw, t);
+      if (returns != null) {
+        f.intoArray(returns, t);
+      }
+    }
+    return an;
+  }
+
+  /** Lane {@code i} holds {@code c^{DL−i}}: suffix products of a broadcast, by the same sliding scan. */
+  private static DoubleVector powersDown(DoubleVector c, DoubleVector one) {
+    DoubleVector p = c.mul(c.slice(1, one));
+    p = p.mul(p.slice(2, one));
+    if (DL > 4) {
+      p = p.mul(p.slice(4, one));
+    }
+    return p;
+  }
+
+
 }

@@ -37,6 +37,9 @@ public final class CpuKernelProvider implements KernelProvider {
   /** Chunk of a split per-token call, in elements. */
   private static final int TOKEN_CHUNK = 1 << 16;
 
+  /** Per-thread scratch for GAE's running moments (count, mean, M2) and a vector loop's partial sums: no allocation per call. */
+  private static final ThreadLocal<double[]> MOMENTS = ThreadLocal.withInitial(() -> new double[6]);
+
   private final CpuKernelPath path;
   private final KernelLoops loops;
   private final int threads;
@@ -191,8 +194,8 @@ public final class CpuKernelProvider implements KernelProvider {
     checkOptionalLength("mask", mask, n, "[n]");
     checkLength("out", out, n, "[n]");
     checkNotNull(estimator, "estimator");
-    if (mask != null) {
-      checkMask("mask", mask);
+    if (mask != null && !loops.isBinary(mask, 0, n)) {
+      checkMask("mask", mask); // names the offending element
     }
     if (split(n / TOKEN_CHUNK, n)) {
       KlPerTokenTask t = klPerTokenTask;
@@ -225,12 +228,21 @@ public final class CpuKernelProvider implements KernelProvider {
       checkLength("containEos (required with a missing-EOS penalty)", containEos, batch, "[batch]");
       checkMask("containEos", containEos);
     }
-    int[] lengths = new int[batch];
-    checkPrefixMask("mask", mask, batch, time, lengths);
-    AdvantageKernels.klPenalizedRewards(params, scores, logprobs, refLogprobs, lengths, containEos, batch, time,
+    for (int b = 0; b < batch; b++) {
+      if (loops.prefixLength(mask, b * time, time) < 0) {
+        checkPrefixMask("mask", mask, batch, time, new int[batch]); // throws, naming the row and position
+      }
+    }
+    AdvantageKernels.klPenalizedRewards(params, loops, scores, logprobs, refLogprobs, mask, containEos, batch, time,
         rewardsOut, klOut, scoreIndexOut);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Checks and computes row by row in one pass over the inputs. When an input is rejected, the outputs may hold
+   * part of a result.
+   */
   @Override
   public void gae(GaeParams params, float[] rewards, float[] values, float[] mask, int batch, int time,
       float[] advantagesOut, float[] rawAdvantagesOut, float[] returnsOut) {
@@ -243,6 +255,20 @@ public final class CpuKernelProvider implements KernelProvider {
     checkLength("advantagesOut", advantagesOut, n, "[batch][time]");
     checkOptionalLength("rawAdvantagesOut", rawAdvantagesOut, n, "[batch][time]");
     checkOptionalLength("returnsOut", returnsOut, n, "[batch][time]");
+    float[] raw = rawAdvantagesOut != null ? rawAdvantagesOut : advantagesOut; // whitened in place
+    if (!AdvantageKernels.gaePrefix(params, loops, rewards, values, mask, batch, time, advantagesOut, raw,
+        returnsOut, MOMENTS.get())) {
+      validateGae(params, rewards, values, mask, batch, time); // throws, unless the mask has holes
+      AdvantageKernels.gaeGeneral(params, rewards, values, mask, batch, time, advantagesOut, raw, returnsOut);
+    }
+  }
+
+  /**
+   * Every check of {@link #gae}'s inputs, in the order that decides which message a caller sees, shared with the
+   * CUDA provider's messages. Returns normally only for inputs {@link AdvantageKernels#gaeGeneral} accepts.
+   */
+  private static void validateGae(GaeParams params, float[] rewards, float[] values, float[] mask, int batch,
+      int time) {
     checkFinite("rewards", rewards);
     int[] lengths = new int[batch];
     int ones;
@@ -257,21 +283,24 @@ public final class CpuKernelProvider implements KernelProvider {
     }
     checkArgument(ones >= 2,
         "mask must have at least 2 valid positions in the batch to whiten advantages, got %s", ones);
-    float[] vm = new float[(int) n];
-    AdvantageKernels.valueMask(params.placement(), mask, lengths, batch, time, vm);
-    for (int i = 0; i < n; i++) {
-      if (vm[i] == 1f && !Float.isFinite(values[i])) {
-        throw new IllegalArgumentException(
-            String.format("values must be finite on the value mask, got %s at index %d", values[i], i));
+    int valueOnes = 0;
+    for (int b = 0; b < batch; b++) {
+      for (int t = 0; t < time; t++) {
+        int i = b * time + t;
+        boolean onValueMask = params.placement() == ScorePlacement.AFTER_RESPONSE_TRL ? t <= lengths[b]
+            : mask[i] == 1f;
+        if (onValueMask) {
+          valueOnes++;
+          if (!Float.isFinite(values[i])) {
+            throw new IllegalArgumentException(
+                String.format("values must be finite on the value mask, got %s at index %d", values[i], i));
+          }
+        }
       }
     }
-    float[] raw = rawAdvantagesOut != null ? rawAdvantagesOut : new float[(int) n];
-    float[] work = params.rewardWhitening() == GaeParams.RewardWhitening.WHITEN ? new float[(int) n] : null;
-    if (work != null) {
-      checkArgument(checkMask("value mask", vm) >= 2,
-          "whitening rewards needs at least 2 positions on the value mask");
+    if (params.rewardWhitening() == GaeParams.RewardWhitening.WHITEN) {
+      checkArgument(valueOnes >= 2, "whitening rewards needs at least 2 positions on the value mask");
     }
-    AdvantageKernels.gae(params, rewards, values, mask, vm, batch, time, work, advantagesOut, raw, returnsOut);
   }
 
   @Override
@@ -299,8 +328,9 @@ public final class CpuKernelProvider implements KernelProvider {
     checkGroups(params, count);
     checkLength("rewards", rewards, count, "[count]");
     checkLength("out", out, count, "[count]");
-    checkFinite("rewards", rewards);
-    AdvantageKernels.groupAdvantages(params, rewards, count, out);
+    if (!AdvantageKernels.groupAdvantages(params, loops, rewards, count, out)) {
+      checkFinite("rewards", rewards); // the kernel checks on the way; this names the offending element
+    }
   }
 
   @Override
@@ -313,8 +343,10 @@ public final class CpuKernelProvider implements KernelProvider {
     checkLength("out", out, count, "[count]");
     checkArgument(params.weights().length == 0 || params.weights().length == functions,
         "weights must have one entry per reward function (%s), got %s", functions, params.weights().length);
-    checkFinite("rewardsPerFunc", rewardsPerFunc);
-    AdvantageKernels.groupAdvantages(params, rewardsPerFunc, count, functions, new float[count], out);
+    if (!loops.allFinite(rewardsPerFunc, 0, count * functions)) {
+      checkFinite("rewardsPerFunc", rewardsPerFunc);
+    }
+    AdvantageKernels.groupAdvantages(params, loops, rewardsPerFunc, count, functions, out);
   }
 
   private static void checkGroups(GroupAdvantageParams params, int count) {
