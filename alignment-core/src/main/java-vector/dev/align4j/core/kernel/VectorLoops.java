@@ -14,13 +14,14 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link ScalarLoops} twin within the conformance tolerances ({@code VectorPathProperties} checks them against each
  * other and against a float64 reference).
  *
- * <p><b>Softmax rows</b> stream through the registers once. Every lane adds {@code e^{x−m}} into its own float sum,
- * with no branch in the loop, {@code m} being the row's first logit. {@code m} need not be the maximum: a term with
- * {@code x} above {@code m} is still exact while it is finite, and log-sum-exp comes out of any reference as
- * {@code m + log Σ e^{x−m}}. Only a logit about 88 above the first one overflows a term; the row's sums then come
- * out non-finite, and that (rare) row is summed again against its true maximum, found by a second vector pass. NaN
- * and infinite logits end in the scalar code, which defines what they give. Logits narrower than a vector, and the
- * last {@code vocab mod L} of a row, continue in scalar code from the vector sums, in double.
+ * <p><b>Softmax rows</b> go through memory once, as an online log-sum-exp over blocks of {@value #BLOCK} logits
+ * (Milakov and Gimelshein 2018, by blocks as in FlashAttention): a block's maximum moves the running maximum
+ * {@code m} up and rescales the double accumulators by {@code e^{m−m'}}, then the block, now in L1, adds its terms
+ * {@code e^{x−m} ≤ 1} into per-lane float sums, reduced once per block. Keeping {@code m} at the maximum is what
+ * keeps entropy and KL well conditioned: against a reference {@code Δ} below the maximum, their two terms would each
+ * carry {@code Δ} and cancel, losing about {@code Δ·1e-7}. NaN and +∞ logits end in the scalar code, which defines
+ * what they give; {@code −∞} logits contribute 0. Rows narrower than a vector, and the last {@code vocab mod L}
+ * logits of a row, continue in scalar code from the double sums.
  *
  * <p>Four JDK 17 C2 behaviours shaped the code, each measured at 2–7× (see the package documentation): a method
  * call anywhere in a vector loop, even on a branch never taken, makes C2 materialise the live vectors, so the loops
@@ -33,6 +34,20 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorLoops implements KernelLoops {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
+  private static final VectorSpecies<Integer> SI = S.withLanes(int.class);
+  /**
+   * Logits per block: 2 KiB, in L1 for the rare second reading, and 32 terms per lane before the lane sums go to
+   * double.
+   */
+  static final int BLOCK = 512;
+  /**
+   * How far (in units of ln 2) a block's largest logit may exceed the reference before the block is summed again
+   * against a new one: terms up to {@code e^{3.5}} lose nothing, and the reference's distance from the maximum,
+   * which entropy and KL carry in two terms that cancel, stays under 3.5 (a 4e-7 error).
+   */
+  private static final int MARGIN = 5;
+  private static final int ROUND_BITS = Float.floatToRawIntBits(FloatExp.ROUND);
+  private static final double LN2 = Math.log(2);
   /** Doubles for GAE's recursion, and the floats that convert to them lane for lane. */
   private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
   private static final int DL = DS.length();
@@ -42,12 +57,11 @@ final class VectorLoops implements KernelLoops {
       jdk.incubator.vector.VectorShape.forBitSize(DS.vectorBitSize() / 2));
 
   // e^{−a}, see expNeg: FloatExp's reduction and polynomial with the signs of the odd coefficients flipped.
-  private static final IntVector MIN_T_BITS = IntVector.broadcast(S.withLanes(int.class),
+  private static final IntVector MIN_T_BITS = IntVector.broadcast(SI,
       Float.floatToRawIntBits(FloatExp.ROUND) - 127);
-  private static final IntVector MAX_T_BITS = IntVector.broadcast(S.withLanes(int.class),
-      Float.floatToRawIntBits(FloatExp.ROUND) + 128);
-  private static final IntVector SHIFT = IntVector.broadcast(S.withLanes(int.class), 23);
-  private static final IntVector BIAS = IntVector.broadcast(S.withLanes(int.class), FloatExp.BIAS_BITS);
+  private static final IntVector SHIFT = IntVector.broadcast(SI, 23);
+
+  private static final IntVector BIAS = IntVector.broadcast(SI, FloatExp.BIAS_BITS);
   private static final FloatVector NEG_LOG2E = FloatVector.broadcast(S, -FloatExp.LOG2E);
   private static final FloatVector ROUND = FloatVector.broadcast(S, FloatExp.ROUND);
   private static final FloatVector LN2_HI = FloatVector.broadcast(S, FloatExp.LN2_HI);
@@ -85,7 +99,7 @@ final class VectorLoops implements KernelLoops {
   private static final float STD_EPSILON = 1e-4f;
 
   /** Per-thread scratch for the sums a row's vector loop hands back (no allocation per call). */
-  private static final ThreadLocal<float[]> SUMS = ThreadLocal.withInitial(() -> new float[3]);
+  private static final ThreadLocal<float[]> SUMS = ThreadLocal.withInitial(() -> new float[5 * L]);
 
   /** Loaded by name from {@link VectorApi}. */
   public VectorLoops() {
@@ -96,15 +110,15 @@ final class VectorLoops implements KernelLoops {
   }
 
   /**
-   * {@code e^{−a}}: within 2 ulp for {@code −88.7 < a < 88}, exactly 0 from {@code a ≥ 88} up to about 1e20, +∞ for
-   * {@code a ≤ −88.7}; NaN for NaN, ±∞ and larger magnitudes. The callers treat a non-finite block sum as "re-read
-   * this block", so the result only has to be right or visibly wrong.
+   * {@code e^{−a}} for {@code a ≥ 0} (the callers subtract from a running maximum): within 2 ulp for
+   * {@code a < 88}, exactly 0 from 88 up to about 1e20; NaN for {@code a = +∞} (a {@code −∞} logit), which sends
+   * the row to the scalar code.
    *
-   * <p>{@code n = round(−a·log2 e)} is read from the low mantissa bits of {@code t = −a·log2 e + 1.5·2^23}; the
-   * exponent field is {@code n + 127} clamped to {@code [0, 255]} on t's bits, so 0 and +∞ come out of the same
-   * shift. Both clamps are integer min/max (t is positive throughout the useful range, where float bits order like
-   * the floats), one instruction each; Java-semantics float min/max cost about six. Only two bit reinterpretations:
-   * each is a separate intrinsic, and a loop body with many of them has been seen to exhaust C2's node budget.
+   * <p>{@code n = round(−a·log2 e)} is read from the low mantissa bits of {@code t = −a·log2 e + 1.5·2^23}, and
+   * {@code 2^n} is {@code n + 127} shifted into the exponent field, clamped at 0 by an integer max on t's bits (t
+   * is positive, where float bits order like floats): one instruction, where a Java-semantics float max costs about
+   * six. Two bit reinterpretations only: each is an intrinsic of its own, and C2 compiles a loop body with many of
+   * them past its node budget, with some intrinsics failed.
    */
   static FloatVector expNeg(FloatVector a) {
     FloatVector t = a.fma(NEG_LOG2E, ROUND);
@@ -117,7 +131,7 @@ final class VectorLoops implements KernelLoops {
     q = q.fma(r, Q4);
     q = q.fma(r, Q5);
     FloatVector e = q.fma(r.mul(r), ONE).sub(r); // e^{−r} = 1 − r + r²·q(r)
-    IntVector biased = t.reinterpretAsInts().max(MIN_T_BITS).min(MAX_T_BITS);
+    IntVector biased = t.reinterpretAsInts().max(MIN_T_BITS); // n ≥ −127: 2^n = 0 below
     return e.mul(biased.lanewise(VectorOperators.LSHL, SHIFT).add(BIAS).reinterpretAsFloats());
   }
 
@@ -146,14 +160,37 @@ final class VectorLoops implements KernelLoops {
     }
   }
 
-  /** The largest of {@code x[from..to)·scale} ({@code to − from} a multiple of the lane count); NaN if any is. */
-  private static float max(float[] x, int from, int to, float scale) {
-    FloatVector t = FloatVector.broadcast(S, scale);
-    FloatVector m = FloatVector.fromArray(S, x, from).mul(t);
-    for (int j = from + L; j < to; j += L) {
-      m = m.max(FloatVector.fromArray(S, x, j).mul(t));
+  /**
+   * How far above the reference the block's largest logit was, in units of ln 2: the largest
+   * {@code n = round((x − m)·log2 e)} among the lanes a sums loop stored at {@code sums[from..from+L)}. The loops
+   * keep the max of the bits of {@code t = 1.5·2^23 + n}, which the exponential computes anyway, so tracking the
+   * maximum costs one integer max per exponential (the Java-semantics float max is a sequence whose latency, carried
+   * from one vector to the next, would cost as much as the exponentials).
+   */
+  private static int laneExcess(float[] sums, int from) {
+    int k = Integer.MIN_VALUE;
+    for (int i = from; i < from + L; i++) {
+      k = Math.max(k, Float.floatToRawIntBits(sums[i]));
     }
-    return m.reduceLanes(VectorOperators.MAX);
+    return k - ROUND_BITS;
+  }
+
+  /** The largest of {@code x[from..to)}, scalar (the first vector of a row), NaN if any is. */
+  private static float firstMax(float[] x, int from, int to) {
+    float m = x[from];
+    for (int i = from + 1; i < to; i++) {
+      m = Math.max(m, x[i]);
+    }
+    return m;
+  }
+
+  /** The sum, in double, of the {@code L} lanes a sums loop stored at {@code sums[from..from+L)}. */
+  private static double laneSum(float[] sums, int from) {
+    double s = 0;
+    for (int i = from; i < from + L; i++) {
+      s += sums[i];
+    }
+    return s;
   }
 
   /** {@code Float.isFinite} without a call: a call C2 declines to inline is a cost in the row methods. */
@@ -161,20 +198,29 @@ final class VectorLoops implements KernelLoops {
     return v - v == 0f;
   }
 
-  /** See {@link SoftmaxRows#tokenLogprob}: {@code s = Σ e^{x−m}}, then {@code x[token] − m − log s}. */
+  /** See {@link SoftmaxRows#tokenLogprob}; see the class documentation for the blocks and the reference. */
   static float tokenLogprob(float[] a, int off, int vocab, int token, float invT, float[] sums) {
     int vecEnd = off + vocab - vocab % L;
     if (vecEnd == off) {
       return SoftmaxRows.tokenLogprob(a, off, vocab, token, invT);
     }
-    float m = a[off] * invT;
-    if (!expSums(a, off, vecEnd, invT, m, sums)) {
-      m = max(a, off, vecEnd, invT); // a logit 88 above the first: sum again against the row maximum
-      if (!expSums(a, off, vecEnd, invT, m, sums)) {
-        return SoftmaxRows.tokenLogprob(a, off, vocab, token, invT); // NaN or ±∞ logits
+    float m = firstMax(a, off, off + L) * invT; // invT > 0: the largest product is the product of the largest
+    double s = 0;
+    for (int i = off; i < vecEnd; i += BLOCK) {
+      int end = Math.min(i + BLOCK, vecEnd);
+      expSums(a, i, end, invT, m, sums);
+      int excess = laneExcess(sums, L);
+      if (excess > MARGIN) { // a logit well above the reference: re-reference, and sum this block again
+        float top = (float) (m + excess * LN2);
+        s *= Math.exp((double) m - top);
+        m = top;
+        expSums(a, i, end, invT, m, sums);
       }
+      s += laneSum(sums, 0);
     }
-    double s = sums[0];
+    if (!(s < Double.POSITIVE_INFINITY)) {
+      return SoftmaxRows.tokenLogprob(a, off, vocab, token, invT); // NaN or infinite logits
+    }
     for (int i = vecEnd; i < off + vocab; i++) {
       float x = a[i] * invT;
       if (x > m) {
@@ -188,59 +234,76 @@ final class VectorLoops implements KernelLoops {
   }
 
   /**
-   * {@code sums[0] = Σ e^{x−m}} and {@code sums[1] = Σ e^{x−m}·(m − x)} over {@code x = a[from..to)·invT}, per lane
-   * in float, reduced at the end; false when either is not finite. The row methods only pass scalars in and out of
-   * this loop, so the compiler may inline it or not without boxing a vector.
+   * Lanes of {@code Σ e^{x−m}} over {@code x = a[from..to)·invT} into {@code sums[0..L)}, and lanes of the largest
+   * raw logit, as order-preserving integer keys ({@link #key}), into {@code sums[L..2L)}. The row methods pass only
+   * scalars and arrays in and out of these loops, so C2 may inline them or not without boxing a vector; lanes are
+   * stored, not reduced (a reduction is a large intrinsic).
    */
-  private static boolean expSums(float[] a, int from, int to, float invT, float m, float[] sums) {
+  private static void expSums(float[] a, int from, int to, float invT, float m, float[] sums) {
     FloatVector t = FloatVector.broadcast(S, invT);
     FloatVector mv = FloatVector.broadcast(S, m);
     FloatVector s = FloatVector.zero(S);
+    IntVector top = IntVector.broadcast(SI, ROUND_BITS - 1000);
     for (int j = from; j < to; j += L) {
-      s = s.add(expNeg(mv.sub(FloatVector.fromArray(S, a, j).mul(t))));
+      FloatVector d = mv.sub(FloatVector.fromArray(S, a, j).mul(t));
+      top = top.max(d.fma(NEG_LOG2E, ROUND).reinterpretAsInts()); // expNeg's own t: C2 computes it once
+      s = s.add(expNeg(d));
     }
-    float ss = s.reduceLanes(VectorOperators.ADD);
-    sums[0] = ss;
-    return finite(ss);
+    s.intoArray(sums, 0);
+    top.reinterpretAsFloats().intoArray(sums, L);
   }
 
-  /** Like {@link #expSums}, plus {@code sums[1] = Σ e^{−d}·d}, {@code d = m − x}. */
-  private static boolean entropySums(float[] a, int from, int to, float invT, float m, float[] sums) {
+  /** Like {@link #expSums}, plus lanes of {@code Σ e^{−d}·d}, {@code d = m − x}, in {@code sums[2L..3L)}. */
+  private static void entropySums(float[] a, int from, int to, float invT, float m, float[] sums) {
     FloatVector t = FloatVector.broadcast(S, invT);
     FloatVector mv = FloatVector.broadcast(S, m);
     FloatVector s = FloatVector.zero(S);
     FloatVector u = FloatVector.zero(S);
+    IntVector top = IntVector.broadcast(SI, ROUND_BITS - 1000);
     for (int j = from; j < to; j += L) {
       FloatVector d = mv.sub(FloatVector.fromArray(S, a, j).mul(t));
+      top = top.max(d.fma(NEG_LOG2E, ROUND).reinterpretAsInts());
       FloatVector e = expNeg(d);
       s = s.add(e);
       u = e.fma(d, u);
     }
-    float ss = s.reduceLanes(VectorOperators.ADD);
-    float uu = u.reduceLanes(VectorOperators.ADD);
-    sums[0] = ss;
-    sums[1] = uu;
-    return finite(ss) && finite(uu);
+    s.intoArray(sums, 0);
+    top.reinterpretAsFloats().intoArray(sums, L);
+    u.intoArray(sums, 2 * L);
   }
 
   /**
    * See {@link SoftmaxRows#entropy}; here {@code d = m − x}, {@code s = Σ e^{−d}}, {@code u = Σ e^{−d}·d}, and the
-   * entropy is {@code log s + u/s} whatever the reference {@code m}.
+   * entropy is {@code log s + u/s}. Moving {@code m} up by {@code δ} gives {@code s ← e^{−δ}s},
+   * {@code u ← e^{−δ}(u + δ·s)}.
    */
   static float entropy(float[] a, int off, int vocab, float invT, float[] sums) {
     int vecEnd = off + vocab - vocab % L;
     if (vecEnd == off) {
       return SoftmaxRows.entropy(a, off, vocab, invT);
     }
-    float m = a[off] * invT;
-    if (!entropySums(a, off, vecEnd, invT, m, sums)) {
-      m = max(a, off, vecEnd, invT);
-      if (!entropySums(a, off, vecEnd, invT, m, sums)) {
-        return SoftmaxRows.entropy(a, off, vocab, invT);
+    float m = firstMax(a, off, off + L) * invT;
+    double s = 0;
+    double u = 0;
+    for (int i = off; i < vecEnd; i += BLOCK) {
+      int end = Math.min(i + BLOCK, vecEnd);
+      entropySums(a, i, end, invT, m, sums);
+      int excess = laneExcess(sums, L);
+      if (excess > MARGIN) {
+        float top = (float) (m + excess * LN2);
+        double delta = (double) top - m;
+        double c = Math.exp(-delta);
+        u = c * (u + delta * s);
+        s = c * s;
+        m = top;
+        entropySums(a, i, end, invT, m, sums);
       }
+      s += laneSum(sums, 0);
+      u += laneSum(sums, 2 * L);
     }
-    double s = sums[0];
-    double u = sums[1];
+    if (!(s + Math.abs(u) < Double.POSITIVE_INFINITY)) {
+      return SoftmaxRows.entropy(a, off, vocab, invT);
+    }
     for (int i = vecEnd; i < off + vocab; i++) {
       float x = a[i] * invT;
       if (x > m) {
@@ -260,53 +323,77 @@ final class VectorLoops implements KernelLoops {
   }
 
   /**
-   * {@code sums = [Σ e^{−A}, Σ e^{−B}, Σ e^{−A}(B − A)]} with {@code A = m_x − x}, {@code B = m_y − y} over
-   * {@code [from, to)}; false when any is not finite.
+   * Lanes of {@code Σ e^{−A}}, {@code Σ e^{−B}} and {@code Σ e^{−A}(B − A)} with {@code A = m_x − x},
+   * {@code B = m_y − y} over {@code [from, to)} into {@code sums[0..3L)}, then lanes of the largest x and y as keys
+   * into {@code sums[3L..5L)}.
    */
-  private static boolean klSums(float[] xs, float[] ys, int from, int to, float mx, float my, float[] sums) {
+  private static void klSums(float[] xs, float[] ys, int from, int to, float mx, float my, float[] sums) {
     FloatVector mxv = FloatVector.broadcast(S, mx);
     FloatVector myv = FloatVector.broadcast(S, my);
     FloatVector sx = FloatVector.zero(S);
     FloatVector sy = FloatVector.zero(S);
     FloatVector w = FloatVector.zero(S);
+    IntVector topX = IntVector.broadcast(SI, ROUND_BITS - 1000);
+    IntVector topY = IntVector.broadcast(SI, ROUND_BITS - 1000);
     for (int j = from; j < to; j += L) {
       FloatVector a = mxv.sub(FloatVector.fromArray(S, xs, j));
       FloatVector b = myv.sub(FloatVector.fromArray(S, ys, j));
+      topX = topX.max(a.fma(NEG_LOG2E, ROUND).reinterpretAsInts());
+      topY = topY.max(b.fma(NEG_LOG2E, ROUND).reinterpretAsInts());
       FloatVector ex = expNeg(a);
       sx = sx.add(ex);
       sy = sy.add(expNeg(b));
       w = ex.fma(b.sub(a), w);
     }
-    float ssx = sx.reduceLanes(VectorOperators.ADD);
-    float ssy = sy.reduceLanes(VectorOperators.ADD);
-    float ww = w.reduceLanes(VectorOperators.ADD);
-    sums[0] = ssx;
-    sums[1] = ssy;
-    sums[2] = ww;
-    return finite(ssx) && finite(ssy) && finite(ww);
+    sx.intoArray(sums, 0);
+    sy.intoArray(sums, L);
+    w.intoArray(sums, 2 * L);
+    topX.reinterpretAsFloats().intoArray(sums, 3 * L);
+    topY.reinterpretAsFloats().intoArray(sums, 4 * L);
   }
 
   /**
-   * See {@link SoftmaxRows#fullKl}; here {@code A = m_x − x}, {@code B = m_y − y}, and
-   * {@code KL = w/s_x − log s_x + log s_y} whatever the references.
+   * See {@link SoftmaxRows#fullKl}; here {@code A = m_x − x}, {@code B = m_y − y}, {@code s_x = Σ e^{−A}},
+   * {@code s_y = Σ e^{−B}}, {@code w = Σ e^{−A}(B − A)}, and {@code KL = w/s_x − log s_x + log s_y}. Moving
+   * {@code m_y} up by {@code δ_y} adds {@code δ_y·s_x} to {@code w} and scales {@code s_y} by {@code e^{−δ_y}};
+   * moving {@code m_x} up by {@code δ_x} gives {@code w ← e^{−δ_x}(w − δ_x·s_x)}, {@code s_x ← e^{−δ_x}s_x}.
    */
   static float fullKl(float[] xs, float[] ys, int off, int vocab, float[] sums) {
     int vecEnd = off + vocab - vocab % L;
     if (vecEnd == off) {
       return SoftmaxRows.fullKl(xs, ys, off, vocab);
     }
-    float mx = xs[off];
-    float my = ys[off];
-    if (!klSums(xs, ys, off, vecEnd, mx, my, sums)) {
-      mx = max(xs, off, vecEnd, 1f);
-      my = max(ys, off, vecEnd, 1f);
-      if (!klSums(xs, ys, off, vecEnd, mx, my, sums)) {
-        return SoftmaxRows.fullKl(xs, ys, off, vocab);
+    float mx = firstMax(xs, off, off + L);
+    float my = firstMax(ys, off, off + L);
+    double sx = 0;
+    double sy = 0;
+    double w = 0;
+    for (int i = off; i < vecEnd; i += BLOCK) {
+      int end = Math.min(i + BLOCK, vecEnd);
+      klSums(xs, ys, i, end, mx, my, sums);
+      int excessX = laneExcess(sums, 3 * L);
+      int excessY = laneExcess(sums, 4 * L);
+      if (excessX > MARGIN || excessY > MARGIN) {
+        float ny = excessY > 0 ? (float) (my + excessY * LN2) : my;
+        float nx = excessX > 0 ? (float) (mx + excessX * LN2) : mx;
+        double dy = (double) ny - my;
+        sy *= Math.exp(-dy);
+        w += dy * sx;
+        double dx = (double) nx - mx;
+        double c = Math.exp(-dx);
+        w = c * (w - dx * sx);
+        sx *= c;
+        mx = nx;
+        my = ny;
+        klSums(xs, ys, i, end, mx, my, sums);
       }
+      sx += laneSum(sums, 0);
+      sy += laneSum(sums, L);
+      w += laneSum(sums, 2 * L);
     }
-    double sx = sums[0];
-    double sy = sums[1];
-    double w = sums[2];
+    if (!(sx + sy + Math.abs(w) < Double.POSITIVE_INFINITY)) {
+      return SoftmaxRows.fullKl(xs, ys, off, vocab); // NaN or infinite logits
+    }
     for (int i = vecEnd; i < off + vocab; i++) {
       float x = xs[i];
       float y = ys[i];

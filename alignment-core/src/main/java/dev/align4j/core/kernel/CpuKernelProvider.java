@@ -44,7 +44,8 @@ public final class CpuKernelProvider implements KernelProvider {
   private final KernelLoops loops;
   private final int threads;
   private final RowSplitter splitter; // null with one thread
-  // Reusable split tasks: only the call that holds the splitter touches them.
+  // Reusable split tasks, one per op: a call fills one in only after it holds the splitter's workers, and at most
+  // one call holds them, so two callers of this provider never share a task.
   private final TokenLogprobsTask tokenLogprobsTask = new TokenLogprobsTask();
   private final EntropyTask entropyTask = new EntropyTask();
   private final FullKlTask fullKlTask = new FullKlTask();
@@ -137,11 +138,15 @@ public final class CpuKernelProvider implements KernelProvider {
     checkTokens(tokens, vocab);
     float inv = 1f / temperature;
     if (split(rows, (long) rows * vocab)) {
-      TokenLogprobsTask t = tokenLogprobsTask;
-      t.set(logits, tokens, vocab, inv, out);
-      boolean ran = splitter.tryRun(t, rows, rowChunk(rows));
-      t.set(null, null, 0, 0f, null);
-      if (ran) {
+      if (splitter.tryAcquire()) {
+        TokenLogprobsTask t = tokenLogprobsTask; // this provider's own: only the holder of the workers fills it
+        try {
+          t.set(logits, tokens, vocab, inv, out);
+          splitter.run(t, rows, rowChunk(rows));
+        } finally {
+          t.set(null, null, 0, 0f, null);
+          splitter.release();
+        }
         return;
       }
     }
@@ -156,11 +161,15 @@ public final class CpuKernelProvider implements KernelProvider {
     checkTemperature(temperature);
     float inv = 1f / temperature;
     if (split(rows, (long) rows * vocab)) {
-      EntropyTask t = entropyTask;
-      t.set(logits, vocab, inv, out);
-      boolean ran = splitter.tryRun(t, rows, rowChunk(rows));
-      t.set(null, 0, 0f, null);
-      if (ran) {
+      if (splitter.tryAcquire()) {
+        EntropyTask t = entropyTask;
+        try {
+          t.set(logits, vocab, inv, out);
+          splitter.run(t, rows, rowChunk(rows));
+        } finally {
+          t.set(null, 0, 0f, null);
+          splitter.release();
+        }
         return;
       }
     }
@@ -174,11 +183,15 @@ public final class CpuKernelProvider implements KernelProvider {
     checkLength("refLogits", refLogits, (long) rows * vocab, "[rows][vocab]");
     checkLength("out", out, rows, "[rows]");
     if (split(rows, (long) rows * vocab)) {
-      FullKlTask t = fullKlTask;
-      t.set(logits, refLogits, vocab, out);
-      boolean ran = splitter.tryRun(t, rows, rowChunk(rows));
-      t.set(null, null, 0, null);
-      if (ran) {
+      if (splitter.tryAcquire()) {
+        FullKlTask t = fullKlTask;
+        try {
+          t.set(logits, refLogits, vocab, out);
+          splitter.run(t, rows, rowChunk(rows));
+        } finally {
+          t.set(null, null, 0, null);
+          splitter.release();
+        }
         return;
       }
     }
@@ -198,11 +211,15 @@ public final class CpuKernelProvider implements KernelProvider {
       checkMask("mask", mask); // names the offending element
     }
     if (split(n / TOKEN_CHUNK, n)) {
-      KlPerTokenTask t = klPerTokenTask;
-      t.set(logprobs, refLogprobs, mask, estimator, out);
-      boolean ran = splitter.tryRun(t, n, TOKEN_CHUNK);
-      t.set(null, null, null, null, null);
-      if (ran) {
+      if (splitter.tryAcquire()) {
+        KlPerTokenTask t = klPerTokenTask;
+        try {
+          t.set(logprobs, refLogprobs, mask, estimator, out);
+          splitter.run(t, n, TOKEN_CHUNK);
+        } finally {
+          t.set(null, null, null, null, null);
+          splitter.release();
+        }
         return;
       }
     }

@@ -17,8 +17,8 @@ package dev.align4j.core.kernel;
 final class FloatExp {
   /** Arguments below this are raised to it: {@code e^{−87}} ≈ 1.6e-38, which the kernels add to sums of order 1. */
   static final float MIN_ARG = -87f;
-  /** Above this the result is +∞. */
-  static final float MAX_ARG = 88.72f;
+  /** From here (clamped to it) the result is +∞: {@code e^{88.7228}} is the largest float. */
+  static final float MAX_ARG = 88.75f;
   static final float LOG2E = 1.44269504088896341f;
   /** 1.5·2^23: adding it to a float of magnitude below 2^22 rounds it to an integer kept in the low bits. */
   static final float ROUND = 12582912f;

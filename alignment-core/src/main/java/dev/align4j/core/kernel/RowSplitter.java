@@ -13,7 +13,8 @@ import java.util.concurrent.locks.LockSupport;
  * allocate tasks and lambdas on every call.
  *
  * <p>One call uses the workers at a time; a caller that finds them busy runs its whole range on its own thread
- * ({@link #tryRun} returns false), which is also what it would do without the splitter. One splitter exists per
+ * ({@link #tryAcquire} returns false), which is also what it would do without the splitter. The task objects belong
+ * to the caller and are filled in only after the workers are taken. One splitter exists per
  * thread count, shared by every provider with that count, its workers started on first use.
  */
 final class RowSplitter {
@@ -54,44 +55,73 @@ final class RowSplitter {
   }
 
   /**
-   * Runs {@code task} over {@code [0, n)} in chunks of {@code grain} on the workers and the calling thread and
-   * returns when all of it is done; returns false at once, having run nothing, when another call holds the workers.
+   * Takes the workers for one call; false when another call holds them (the caller then runs its range on its own
+   * thread). A caller that got them fills in its task, calls {@link #run} and then {@link #release}.
    */
+  boolean tryAcquire() {
+    return busy.compareAndSet(false, true);
+  }
+
+  /** Gives the workers back. */
+  void release() {
+    busy.set(false);
+  }
+
+  /**
+   * Runs {@code t} over {@code [0, n)} in chunks of {@code chunk} on the workers and the calling thread, which must
+   * hold the workers ({@link #tryAcquire}); returns when all of it is done and rethrows what a chunk threw.
+   */
+  void run(Task t, int n, int chunk) {
+    task = t;
+    end = n;
+    grain = chunk;
+    caller = Thread.currentThread();
+    failure = null;
+    nextChunk.set(0);
+    runningWorkers.set(workers.length);
+    generation++; // volatile write: publishes the fields above to the workers that read it
+    for (Thread w : workers) {
+      LockSupport.unpark(w);
+    }
+    try {
+      claimChunks(t, n, chunk);
+    } catch (RuntimeException | Error e) {
+      nextChunk.set(n); // the workers stop claiming; wait for them before the caller reuses the task
+      recordFailure(e);
+    }
+    while (runningWorkers.get() != 0) {
+      LockSupport.park(this);
+    }
+    task = null;
+    Throwable f = failure;
+    if (f != null) {
+      failure = null;
+      if (f instanceof RuntimeException e) {
+        throw e;
+      }
+      if (f instanceof Error e) {
+        throw e;
+      }
+      throw new IllegalStateException("a kernel worker failed", f);
+    }
+  }
+
+  /** {@link #tryAcquire}, {@link #run}, {@link #release} in one; false, having run nothing, when busy. */
   boolean tryRun(Task t, int n, int chunk) {
-    if (!busy.compareAndSet(false, true)) {
+    if (!tryAcquire()) {
       return false;
     }
     try {
-      task = t;
-      end = n;
-      grain = chunk;
-      caller = Thread.currentThread();
-      failure = null;
-      nextChunk.set(0);
-      runningWorkers.set(workers.length);
-      generation++; // volatile write: publishes the fields above to the workers that read it
-      for (Thread w : workers) {
-        LockSupport.unpark(w);
-      }
-      claimChunks(t, n, chunk);
-      while (runningWorkers.get() != 0) {
-        LockSupport.park(this);
-      }
-      task = null;
-      Throwable f = failure;
-      if (f != null) {
-        failure = null;
-        if (f instanceof RuntimeException e) {
-          throw e;
-        }
-        if (f instanceof Error e) {
-          throw e;
-        }
-        throw new IllegalStateException("a kernel worker failed", f);
-      }
+      run(t, n, chunk);
       return true;
     } finally {
-      busy.set(false);
+      release();
+    }
+  }
+
+  private synchronized void recordFailure(Throwable e) {
+    if (failure == null) {
+      failure = e;
     }
   }
 
@@ -113,8 +143,8 @@ final class RowSplitter {
       try {
         claimChunks(task, end, grain);
       } catch (Throwable e) { // handed to the caller, which rethrows it
-        failure = e;
         nextChunk.set(end); // the others stop claiming
+        recordFailure(e);
       }
       if (runningWorkers.decrementAndGet() == 0) {
         LockSupport.unpark(caller);
