@@ -86,16 +86,15 @@ final class VectorLoops implements KernelLoops {
   private static final FloatVector F4 = FloatVector.broadcast(S, 1f / 24f);
   private static final FloatVector F3 = FloatVector.broadcast(S, 1f / 6f);
 
-  /** {@code i → i xor k}: after adding {@code v.rearrange(XOR[k])} for k = 1, 2, … G/2, each lane holds its group's sum. */
+  /** {@code i → i xor k}: after adding {@code v.rearrange(XORk)} for k = 1, 2, … G/2, each lane holds its group's sum. */
   private static final VectorShuffle<Float> XOR1 = VectorShuffle.fromOp(S, i -> i ^ 1);
   private static final VectorShuffle<Float> XOR2 = VectorShuffle.fromOp(S, i -> i ^ 2);
   private static final VectorShuffle<Float> XOR4 = VectorShuffle.fromOp(S, i -> i ^ 4);
-  private static final VectorShuffle<Float> XOR8 = VectorShuffle.fromOp(S, i -> i ^ 8);
   /** {@code i → } the first lane of i's group of G: every lane gets its group's first reward. */
   private static final VectorShuffle<Float> FIRST2 = VectorShuffle.fromOp(S, i -> i & ~1);
   private static final VectorShuffle<Float> FIRST4 = VectorShuffle.fromOp(S, i -> i & ~3);
   private static final VectorShuffle<Float> FIRST8 = VectorShuffle.fromOp(S, i -> i & ~7);
-  private static final VectorShuffle<Float> FIRST16 = VectorShuffle.fromOp(S, i -> i & ~15);
+
   private static final float STD_EPSILON = 1e-4f;
 
   /** Per-thread scratch for the sums a row's vector loop hands back (no allocation per call). */
@@ -606,7 +605,8 @@ final class VectorLoops implements KernelLoops {
       case 2 -> groups2(rewards, a, b, from, vecEnd, out);
       case 4 -> groups4(rewards, a, b, from, vecEnd, out);
       case 8 -> groups8(rewards, a, b, from, vecEnd, out);
-      default -> groups16(rewards, a, b, from, vecEnd, out);
+      default -> L == 16 ? groups16(rewards, a, b, from, vecEnd, out)
+          : AdvantageKernels.groupAdvantages(rewards, groupSize, scaling, batchScale, from, vecEnd, out);
     };
     return AdvantageKernels.groupAdvantages(rewards, groupSize, scaling, batchScale, vecEnd, to, out) && finite;
   }
@@ -690,34 +690,26 @@ final class VectorLoops implements KernelLoops {
     return finite.reduceLanes(VectorOperators.ADD) == 0f;
   }
 
+  /**
+   * Groups of 16 fill a 16-lane vector, so their sums are lane reductions; a butterfly of 4 + 4 swaps here took the
+   * loop past C2's node budget, and the compiled loop boxed a vector per iteration.
+   */
   private static boolean groups16(float[] x, float a, float b, int from, int to, float[] out) {
-    FloatVector inv = FloatVector.broadcast(S, 1f / 16);
-    FloatVector invDof = FloatVector.broadcast(S, 1f / 15);
-    FloatVector eps = FloatVector.broadcast(S, STD_EPSILON);
-    FloatVector av = FloatVector.broadcast(S, a);
-    FloatVector bv = FloatVector.broadcast(S, b);
     FloatVector finite = FloatVector.zero(S);
     for (int i = from; i < to; i += L) {
       FloatVector v = FloatVector.fromArray(S, x, i);
       finite = finite.add(v.sub(v));
-      FloatVector d = v.sub(v.rearrange(FIRST16));
-      FloatVector sd = d;
-      sd = sd.add(sd.rearrange(XOR1));
-      sd = sd.add(sd.rearrange(XOR2));
-      sd = sd.add(sd.rearrange(XOR4));
-      sd = sd.add(sd.rearrange(XOR8));
-      FloatVector q = d.mul(d);
-      q = q.add(q.rearrange(XOR1));
-      q = q.add(q.rearrange(XOR2));
-      q = q.add(q.rearrange(XOR4));
-      q = q.add(q.rearrange(XOR8));
-      FloatVector mean = sd.mul(inv);
-      FloatVector var = q.sub(sd.mul(mean)).mul(invDof);
-      FloatVector scale = av.div(var.lanewise(VectorOperators.SQRT).add(eps)).add(bv);
-      d.sub(mean).mul(scale).intoArray(out, i); // (x − mean)·(a/(σ + ε) + b)
+      FloatVector d = v.sub(FloatVector.broadcast(S, x[i]));
+      float sd = d.reduceLanes(VectorOperators.ADD);
+      float q = d.mul(d).reduceLanes(VectorOperators.ADD);
+      float mean = sd * (1f / 16);
+      float var = (q - sd * mean) * (1f / 15);
+      float scale = a / ((float) Math.sqrt(var) + STD_EPSILON) + b;
+      d.sub(FloatVector.broadcast(S, mean)).mul(FloatVector.broadcast(S, scale)).intoArray(out, i);
     }
     return finite.reduceLanes(VectorOperators.ADD) == 0f;
   }
+
 
   /**
    * GAE over a span, {@link AdvantageKernels#gaeSpan} vectorised along time, in double (float loses the 1e-6
@@ -768,7 +760,11 @@ final class VectorLoops implements KernelLoops {
     DoubleVector c1 = DoubleVector.broadcast(DS, c);
     DoubleVector c2 = c1.mul(c1);
     DoubleVector c4 = c2.mul(c2);
-    DoubleVector carry = powersDown(c1, one); // lane i: c^{DL−i}
+    DoubleVector carry = c1.mul(c1.slice(1, one)); // lane i: c^{DL−i}, suffix products by the same sliding scan
+    carry = carry.mul(carry.slice(2, one));
+    if (DL > 4) {
+      carry = carry.mul(carry.slice(4, one));
+    }
     DoubleVector g = DoubleVector.broadcast(DS, gamma);
     DoubleVector rs = DoubleVector.broadcast(DS, rewardScale);
     DoubleVector ro = DoubleVector.broadcast(DS, rewardShift);
@@ -825,7 +821,11 @@ final class VectorLoops implements KernelLoops {
     DoubleVector c1 = DoubleVector.broadcast(DS, c);
     DoubleVector c2 = c1.mul(c1);
     DoubleVector c4 = c2.mul(c2);
-    DoubleVector carry = powersDown(c1, one);
+    DoubleVector carry = c1.mul(c1.slice(1, one)); // lane i: c^{DL−i}, suffix products by the same sliding scan
+    carry = carry.mul(carry.slice(2, one));
+    if (DL > 4) {
+      carry = carry.mul(carry.slice(4, one));
+    }
     DoubleVector zero = DoubleVector.zero(DS);
     for (t -= DL; t >= lo; t -= DL) {
       DoubleVector a = (DoubleVector) FloatVector.fromArray(HALF_S, rewards, t).convertShape(F2D, DS, 0);
@@ -844,16 +844,5 @@ final class VectorLoops implements KernelLoops {
     }
     return an;
   }
-
-  /** Lane {@code i} holds {@code c^{DL−i}}: suffix products of a broadcast, by the same sliding scan. */
-  private static DoubleVector powersDown(DoubleVector c, DoubleVector one) {
-    DoubleVector p = c.mul(c.slice(1, one));
-    p = p.mul(p.slice(2, one));
-    if (DL > 4) {
-      p = p.mul(p.slice(4, one));
-    }
-    return p;
-  }
-
 
 }
