@@ -59,10 +59,13 @@ final class VectorLoops implements KernelLoops {
   // e^{−a}, see expNeg: FloatExp's reduction and polynomial with the signs of the odd coefficients flipped.
   private static final IntVector MIN_T_BITS = IntVector.broadcast(SI,
       Float.floatToRawIntBits(FloatExp.ROUND) - 127);
+  private static final IntVector MAX_T_BITS = IntVector.broadcast(SI,
+      Float.floatToRawIntBits(FloatExp.ROUND) + 128);
   private static final IntVector SHIFT = IntVector.broadcast(SI, 23);
 
   private static final IntVector BIAS = IntVector.broadcast(SI, FloatExp.BIAS_BITS);
   private static final FloatVector NEG_LOG2E = FloatVector.broadcast(S, -FloatExp.LOG2E);
+  private static final FloatVector LOG2E = FloatVector.broadcast(S, FloatExp.LOG2E);
   private static final FloatVector ROUND = FloatVector.broadcast(S, FloatExp.ROUND);
   private static final FloatVector LN2_HI = FloatVector.broadcast(S, FloatExp.LN2_HI);
   private static final FloatVector LN2_LO = FloatVector.broadcast(S, FloatExp.LN2_LO);
@@ -425,66 +428,87 @@ final class VectorLoops implements KernelLoops {
   public void klPerToken(float[] logprobs, float[] refLogprobs, float[] mask, KlEstimator estimator, int from,
       int to, float[] out) {
     int vecEnd = to - (to - from) % L;
-    int i = from;
     switch (estimator) {
-      case K1 -> {
-        for (; i < vecEnd; i += L) {
-          FloatVector lp = FloatVector.fromArray(S, logprobs, i);
-          FloatVector ref = FloatVector.fromArray(S, refLogprobs, i);
-          store(lp.sub(ref), mask, i, out);
-        }
-      }
-      case K2 -> {
-        for (; i < vecEnd; i += L) {
-          FloatVector d = FloatVector.fromArray(S, refLogprobs, i).sub(FloatVector.fromArray(S, logprobs, i));
-          store(d.mul(d).mul(HALF), mask, i, out);
-        }
-      }
-      case K3 -> {
-        for (; i < vecEnd; i += L) {
-          FloatVector d = FloatVector.fromArray(S, refLogprobs, i).sub(FloatVector.fromArray(S, logprobs, i));
-          store(k3(d), mask, i, out);
-        }
-      }
+      case K1 -> k1(logprobs, refLogprobs, mask, from, vecEnd, out);
+      case K2 -> k2(logprobs, refLogprobs, mask, from, vecEnd, out);
+      case K3 -> k3(logprobs, refLogprobs, mask, from, vecEnd, out);
     }
-    for (; i < to; i++) {
+    for (int i = vecEnd; i < to; i++) {
       out[i] = mask != null && mask[i] == 0f ? 0f : (float) estimator.apply(logprobs[i], refLogprobs[i]);
     }
   }
 
-  /**
-   * {@code e^d − d − 1} without its cancellation near 0: for {@code |d| < 1} the Taylor series
-   * {@code Σ_{k≥2} d^k/k!} to {@code k = 11} (remainder under 3e-9 relative); for {@code d ≤ −1}
-   * {@code e^{−|d|} + |d| − 1}; for {@code d ≥ 1} {@code 1/e^{−d} − d − 1} (so the exponential never overflows
-   * before the result does: +∞ from {@code d ≥ 88}).
-   */
-  static FloatVector k3(FloatVector d) {
-    FloatVector p = d.fma(F11, F10);
-    p = p.fma(d, F9);
-    p = p.fma(d, F8);
-    p = p.fma(d, F7);
-    p = p.fma(d, F6);
-    p = p.fma(d, F5);
-    p = p.fma(d, F4);
-    p = p.fma(d, F3);
-    p = p.fma(d, HALF);
-    FloatVector series = p.mul(d.mul(d));
-    FloatVector ad = d.abs();
-    FloatVector e = expNeg(ad); // e^{−|d|} ≤ 1
-    FloatVector below = e.add(ad).sub(ONE);
-    FloatVector above = ONE.div(e).sub(d).sub(ONE);
-    FloatVector direct = above.blend(below, d.compare(VectorOperators.LT, ZERO));
-    return direct.blend(series, ad.compare(VectorOperators.LT, ONE));
-  }
+  // One loop per estimator, the masked store written out in each: a helper taking the vector to store is not
+  // inlined once a loop reaches C2's node budget, and k3's loop did (after a recompilation in the middle of a JMH
+  // run it boxed every vector, 6 MB per call).
 
-  private static void store(FloatVector v, float[] mask, int i, float[] out) {
-    if (mask == null) {
-      v.intoArray(out, i);
-    } else {
-      FloatVector m = FloatVector.fromArray(S, mask, i);
-      v.blend(ZERO, m.compare(VectorOperators.EQ, ZERO)).intoArray(out, i);
+  private static void k1(float[] lp, float[] ref, float[] mask, int from, int to, float[] out) {
+    FloatVector zero = FloatVector.zero(S);
+    for (int i = from; i < to; i += L) {
+      FloatVector k = FloatVector.fromArray(S, lp, i).sub(FloatVector.fromArray(S, ref, i));
+      if (mask == null) {
+        k.intoArray(out, i);
+      } else {
+        k.blend(zero, FloatVector.fromArray(S, mask, i).compare(VectorOperators.EQ, zero)).intoArray(out, i);
+      }
     }
   }
+
+  private static void k2(float[] lp, float[] ref, float[] mask, int from, int to, float[] out) {
+    FloatVector zero = FloatVector.zero(S);
+    for (int i = from; i < to; i += L) {
+      FloatVector d = FloatVector.fromArray(S, ref, i).sub(FloatVector.fromArray(S, lp, i));
+      FloatVector k = d.mul(d).mul(HALF);
+      if (mask == null) {
+        k.intoArray(out, i);
+      } else {
+        k.blend(zero, FloatVector.fromArray(S, mask, i).compare(VectorOperators.EQ, zero)).intoArray(out, i);
+      }
+    }
+  }
+
+  /**
+   * {@code e^d − d − 1} without its cancellation near 0: for {@code d² < 1} the Taylor series
+   * {@code d²·Σ_{k≥2} d^{k−2}/k!} to {@code k = 11} (remainder under 3e-9 relative), elsewhere {@code e^d − d − 1}
+   * directly (at {@code |d| ≥ 1} the exponential's 2 ulp grow at most fourfold). The exponential is
+   * {@link #expNeg}'s, written out, with {@code n} clamped to {@code [−127, 128]} so that {@code d ≥ 88.7} gives +∞.
+   */
+  private static void k3(float[] lp, float[] ref, float[] mask, int from, int to, float[] out) {
+    FloatVector zero = FloatVector.zero(S);
+    for (int i = from; i < to; i += L) {
+      FloatVector d = FloatVector.fromArray(S, ref, i).sub(FloatVector.fromArray(S, lp, i));
+      FloatVector d2 = d.mul(d);
+      FloatVector p = d.fma(F11, F10);
+      p = p.fma(d, F9);
+      p = p.fma(d, F8);
+      p = p.fma(d, F7);
+      p = p.fma(d, F6);
+      p = p.fma(d, F5);
+      p = p.fma(d, F4);
+      p = p.fma(d, F3);
+      p = p.fma(d, HALF);
+      FloatVector series = p.mul(d2);
+      FloatVector t = d.fma(LOG2E, ROUND); // e^d = e^{−a}, a = −d
+      FloatVector n = t.sub(ROUND);
+      FloatVector r = n.fma(LN2_HI, d.neg());
+      r = n.fma(LN2_LO, r);
+      FloatVector q = r.fma(Q0, Q1);
+      q = q.fma(r, Q2);
+      q = q.fma(r, Q3);
+      q = q.fma(r, Q4);
+      q = q.fma(r, Q5);
+      FloatVector e = q.fma(r.mul(r), ONE).sub(r);
+      IntVector biased = t.reinterpretAsInts().max(MIN_T_BITS).min(MAX_T_BITS);
+      e = e.mul(biased.lanewise(VectorOperators.LSHL, SHIFT).add(BIAS).reinterpretAsFloats());
+      FloatVector k = e.sub(d).sub(ONE).blend(series, d2.compare(VectorOperators.LT, ONE));
+      if (mask == null) {
+        k.intoArray(out, i);
+      } else {
+        k.blend(zero, FloatVector.fromArray(S, mask, i).compare(VectorOperators.EQ, zero)).intoArray(out, i);
+      }
+    }
+  }
+
 
   @Override
   public boolean isBinary(float[] x, int from, int to) {

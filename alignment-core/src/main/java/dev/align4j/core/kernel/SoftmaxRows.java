@@ -25,7 +25,7 @@ final class SoftmaxRows {
         s = s * Math.exp((double) m - x) + 1;
         m = x;
       } else {
-        s += FloatExp.exp(x - m);
+        s += FloatExp.expNonPositive(x - m);
       }
     }
     float x = logits[off + token] * invTemperature;
@@ -52,7 +52,7 @@ final class SoftmaxRows {
         m = x;
       } else {
         float d = x - m;
-        float e = FloatExp.exp(d);
+        float e = FloatExp.expNonPositive(d);
         s += e;
         u += e * d;
       }
@@ -82,7 +82,7 @@ final class SoftmaxRows {
         w += ((double) y - my) * sx; // every b = y − m_y drops by (y − my): (a − b) grows by that, weighted by s_x
         my = y;
       } else {
-        sy += FloatExp.exp(y - my);
+        sy += FloatExp.expNonPositive(y - my);
       }
       float b = y - my;
       if (x > mx) {
@@ -93,7 +93,7 @@ final class SoftmaxRows {
         mx = x;
       } else {
         float a = x - mx;
-        float e = FloatExp.exp(a);
+        float e = FloatExp.expNonPositive(a);
         sx += e;
         w += e * (a - b);
       }
