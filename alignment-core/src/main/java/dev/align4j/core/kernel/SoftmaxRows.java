@@ -3,9 +3,12 @@ package dev.align4j.core.kernel;
 /**
  * Scalar row kernels over softmax distributions, one pass per row with an online log-sum-exp (Milakov and
  * Gimelshein 2018): the running maximum {@code m} and the sum {@code s = Σ e^{x−m}} are rescaled whenever a larger
- * logit arrives, so no logit is read twice and no exponent overflows. Accumulation is in double.
+ * logit arrives, so no logit is read twice and no exponent overflows.
  *
- * <p>These are the reference implementations the fast paths must equal.
+ * <p>Each term {@code e^{x−m}} is a float {@link FloatExp#exp} (within 2 ulp); sums and the final logarithms are
+ * in double, and the rare rescaling factors use {@link Math#exp}. These are the reference implementations the
+ * Vector API path must equal (within the conformance tolerances; {@code VectorPathProperties} checks it on
+ * vocabularies up to 50k).
  */
 final class SoftmaxRows {
   private SoftmaxRows() {}
@@ -14,19 +17,19 @@ final class SoftmaxRows {
    * {@code x[token] − logsumexp(x)} of one row, {@code x = logits[off..off+vocab) · invTemperature}.
    */
   static float tokenLogprob(float[] logits, int off, int vocab, int token, float invTemperature) {
-    double m = Double.NEGATIVE_INFINITY;
-    double s = 0;
-    for (int v = 0; v < vocab; v++) {
-      double x = logits[off + v] * invTemperature;
+    float m = logits[off] * invTemperature;
+    double s = 1;
+    for (int v = 1; v < vocab; v++) {
+      float x = logits[off + v] * invTemperature;
       if (x > m) {
-        s = s * Math.exp(m - x) + 1;
+        s = s * Math.exp((double) m - x) + 1;
         m = x;
       } else {
-        s += Math.exp(x - m);
+        s += FloatExp.expNonPositive(x - m);
       }
     }
-    double x = logits[off + token] * invTemperature;
-    return (float) (x - m - Math.log(s));
+    float x = logits[off + token] * invTemperature;
+    return (float) ((double) x - m - Math.log(s));
   }
 
   /**
@@ -36,22 +39,20 @@ final class SoftmaxRows {
    * {@code s ← c·s} and {@code u ← c·(u + (m − m')·s)} with {@code c = e^{m−m'}}.
    */
   static float entropy(float[] logits, int off, int vocab, float invTemperature) {
-    double m = Double.NEGATIVE_INFINITY;
-    double s = 0;
+    float m = logits[off] * invTemperature;
+    double s = 1; // the first logit is the first maximum: e^0 = 1, and it adds 0·1 to u
     double u = 0;
-    for (int v = 0; v < vocab; v++) {
-      double x = logits[off + v] * invTemperature;
+    for (int v = 1; v < vocab; v++) {
+      float x = logits[off + v] * invTemperature;
       if (x > m) {
-        if (s != 0) {
-          double c = Math.exp(m - x);
-          u = c * (u + (m - x) * s);
-          s = c * s;
-        }
-        s += 1; // the new maximum contributes e^0 = 1 and (x − m') = 0
+        double d = (double) m - x;
+        double c = Math.exp(d);
+        u = c * (u + d * s);
+        s = c * s + 1;
         m = x;
       } else {
-        double d = x - m;
-        double e = Math.exp(d);
+        float d = x - m;
+        float e = FloatExp.expNonPositive(d);
         s += e;
         u += e * d;
       }
@@ -68,38 +69,33 @@ final class SoftmaxRows {
    * {@code b}, which adds {@code (m_y' − m_y)·s_x}.
    */
   static float fullKl(float[] logits, float[] refLogits, int off, int vocab) {
-    double mx = Double.NEGATIVE_INFINITY;
-    double sx = 0;
-    double my = Double.NEGATIVE_INFINITY;
-    double sy = 0;
-    double w = 0;
-    for (int v = 0; v < vocab; v++) {
-      double x = logits[off + v];
-      double y = refLogits[off + v];
+    float mx = logits[off];
+    float my = refLogits[off];
+    double sx = 1;
+    double sy = 1;
+    double w = 0; // the first element: a = b = 0
+    for (int v = 1; v < vocab; v++) {
+      float x = logits[off + v];
+      float y = refLogits[off + v];
       if (y > my) {
-        if (sy != 0) {
-          sy *= Math.exp(my - y);
-          w += (y - my) * sx; // every b = y − m_y drops by (y − my): (a − b) grows by that, weighted by s_x
-        }
-        sy += 1;
+        sy = sy * Math.exp((double) my - y) + 1;
+        w += ((double) y - my) * sx; // every b = y − m_y drops by (y − my): (a − b) grows by that, weighted by s_x
         my = y;
       } else {
-        sy += Math.exp(y - my);
+        sy += FloatExp.expNonPositive(y - my);
       }
+      float b = y - my;
       if (x > mx) {
-        if (sx != 0) {
-          double c = Math.exp(mx - x);
-          w = c * (w + (mx - x) * sx);
-          sx *= c;
-        }
-        sx += 1;
+        double d = (double) mx - x;
+        double c = Math.exp(d);
+        w = c * (w + d * sx) - b; // the new maximum: e^0 · (0 − b)
+        sx = c * sx + 1;
         mx = x;
-        w += 0 - (y - my); // e^0 · (a − b) with a = 0
       } else {
-        double a = x - mx;
-        double e = Math.exp(a);
+        float a = x - mx;
+        float e = FloatExp.expNonPositive(a);
         sx += e;
-        w += e * (a - (y - my));
+        w += e * (a - b);
       }
     }
     return (float) (w / sx - Math.log(sx) + Math.log(sy));
