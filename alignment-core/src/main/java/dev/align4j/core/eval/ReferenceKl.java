@@ -60,10 +60,11 @@ public final class ReferenceKl {
     }
     try (NDManager m = parent.newSubManager()) {
       String cols = ":, " + (p - 1) + ":" + (p - 1 + r) + ", :";  // column P−1+j predicts response token j
-      float[] logits = policy.model().logits(PaddedBatch.promptResponse(m, prompts, responses, policy.padId(), r)
+      float[] logits = policy.model().logits(PaddedBatch.promptResponse(m, prompts, responses, policy.padId(), r,
+          policy.model().config().slidingWindow())
           .input()).get(cols).toFloatArray();
       float[] refLogits = reference.model().logits(PaddedBatch.promptResponse(m, prompts, responses,
-          reference.padId(), r).input()).get(cols).toFloatArray();
+          reference.padId(), r, reference.model().config().slidingWindow()).input()).get(cols).toFloatArray();
       int vocab = logits.length / (b * r);
       float[] kl = new float[b * r];
       kernels.fullKl(logits, refLogits, b * r, vocab, kl);

@@ -183,7 +183,7 @@ public final class LanguageModel implements Policy, AutoCloseable {
   }
 
   private int slidingWindow() {
-    return model.config() instanceof LlamaConfig c ? c.slidingWindow() : 0;
+    return model.config().slidingWindow();
   }
 
   @Override

@@ -27,4 +27,12 @@ public sealed interface ModelConfig permits LlamaConfig, Gpt2Config {
 
   /** {@code model_type} as written in config.json. */
   String modelType();
+
+  /**
+   * The attention window in tokens (Mistral-style {@code sliding_window}); 0 for full causal attention. Every forward
+   * pass applies it, training and generation alike, so the log-probs of both agree on sequences longer than it.
+   */
+  default int slidingWindow() {
+    return 0;
+  }
 }

@@ -54,9 +54,10 @@ public record PaddedBatch(ForwardInput input, int[] lengths, int[] offsets, int 
    * rows (the layout of TRL's rollouts). Positions count from each row's first real token.
    *
    * @param minResponseWidth R is at least this (a selection of rows keeps its batch's width)
+   * @param slidingWindow attention window in tokens, 0 for none (the model's {@link ModelConfig#slidingWindow})
    */
   public static PaddedBatch promptResponse(NDManager manager, int[][] prompts, int[][] responses, int padId,
-      int minResponseWidth) {
+      int minResponseWidth, int slidingWindow) {
     int b = prompts.length;
     int p = 0;
     int r = minResponseWidth;
@@ -87,7 +88,7 @@ public record PaddedBatch(ForwardInput input, int[] lengths, int[] offsets, int 
       }
     }
     ForwardInput in = new ForwardInput(manager.create(ids, new Shape(b, t)), manager.create(pos, new Shape(b, t)),
-        mask(manager, valid, 0, t, 0));
+        mask(manager, valid, 0, t, slidingWindow));
     return new PaddedBatch(in, lengths, offsets, t);
   }
 
@@ -95,8 +96,10 @@ public record PaddedBatch(ForwardInput input, int[] lengths, int[] offsets, int 
    * Packed rows: each row holds several sequences back to back ({@code segments[b][i]} numbers the sequence token
    * {@code i} belongs to, from 0). Positions restart at each sequence and attention never crosses one, so every
    * token gets the numbers it would get alone. Rows are right-padded.
+   *
+   * @param slidingWindow attention window in tokens, 0 for none (the model's {@link ModelConfig#slidingWindow})
    */
-  public static PaddedBatch packed(NDManager manager, int[][] rows, int[][] segments, int padId) {
+  public static PaddedBatch packed(NDManager manager, int[][] rows, int[][] segments, int padId, int slidingWindow) {
     int b = rows.length;
     int t = 0;
     for (int[] r : rows) {
@@ -118,7 +121,8 @@ public record PaddedBatch(ForwardInput input, int[] lengths, int[] offsets, int 
         }
         pos[r * t + i] = real ? i - start : 0;
         if (real) {
-          for (int k = start; k <= i; k++) {
+          int from = slidingWindow > 0 ? Math.max(start, i - slidingWindow + 1) : start;
+          for (int k = from; k <= i; k++) {
             m[(r * t + i) * t + k] = 0f;
           }
         }

@@ -18,7 +18,8 @@ public final class SequenceScores {
    * @param padId the padding id
    */
   public static NDArray of(NDManager m, TransformerModel model, int[][] rows, int padId) {
-    PaddedBatch pb = PaddedBatch.of(m, new TokenBatch(rows, TokenBatch.Padding.RIGHT), padId, 0);
+    PaddedBatch pb = PaddedBatch.of(m, new TokenBatch(rows, TokenBatch.Padding.RIGHT), padId,
+        model.config().slidingWindow());
     NDArray perToken = model.scalars(model.hidden(pb.input(), null));                  // (B, T)
     long[] last = new long[rows.length];
     for (int i = 0; i < rows.length; i++) {

@@ -161,9 +161,10 @@ public final class SftTrainer {
           targets[i] = seqs.get(i).target();
         }
       }
-      PaddedBatch pb = segments != null ? PaddedBatch.packed(m, rows, segments, lm.padId())
+      int window = lm.model().config().slidingWindow();
+      PaddedBatch pb = segments != null ? PaddedBatch.packed(m, rows, segments, lm.padId(), window)
           : PaddedBatch.of(m, new dev.align4j.api.data.TokenBatch(rows, dev.align4j.api.data.TokenBatch.Padding.RIGHT),
-              lm.padId(), 0);
+              lm.padId(), window);
       int b = rows.length;
       int t = pb.width();
       long[] labels = new long[b * (t - 1)];
