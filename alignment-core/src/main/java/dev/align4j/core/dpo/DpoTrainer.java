@@ -65,9 +65,11 @@ public final class DpoTrainer {
         TemplateChatRendering chat = TemplateChatRendering.forFolder(start).orElse(null)) {
       reference.lm().model().setTrainable(false);
       ExampleTokenizer tokens = new TextExampleTokenizer(policy.tokenizer(), chat);
-      Side trainSide = side(tokens, train, reference.lm(), run.root().resolve(CACHE), "train");
-      Side evalSide = eval == null ? null : side(tokens, eval, reference.lm(), run.root().resolve(CACHE), "eval");
-      Map<String, float[]> cache = new LinkedHashMap<>();
+      String referenceHash = reference.lm().model().weightsHash();
+      Side trainSide = side(tokens, train, reference.lm(), referenceHash, run.root().resolve(CACHE), "train");
+      Side evalSide = eval == null ? null
+          : side(tokens, eval, reference.lm(), referenceHash, run.root().resolve(CACHE), "eval");
+      Map<String, ReferenceLogprobCache.Entry> cache = new LinkedHashMap<>();
       trainSide.putInto(cache, "train");
       if (evalSide != null) {
         evalSide.putInto(cache, "eval");
@@ -91,8 +93,8 @@ public final class DpoTrainer {
     }
   }
 
-  private Side side(ExampleTokenizer tokens, Dataset<PreferencePair> data, LanguageModel reference, Path cacheFile,
-      String split) throws IOException {
+  private Side side(ExampleTokenizer tokens, Dataset<PreferencePair> data, LanguageModel reference,
+      String referenceHash, Path cacheFile, String split) throws IOException {
     int max = config.training().maxLength();
     List<TokenizedSequence> chosen = new ArrayList<>();
     List<TokenizedSequence> rejected = new ArrayList<>();
@@ -107,21 +109,31 @@ public final class DpoTrainer {
     LOG.info("dpo {} data: {} pairs ({}); {} truncated to max-length {}", split, data.size(),
         data.report().summary(), truncated, max);
     int batch = Math.max(1, config.training().batchSize());
-    float[] refChosen = ReferenceLogprobCache.get(cacheFile, split + ".chosen", reference, chosen, batch);
-    float[] refRejected = ReferenceLogprobCache.get(cacheFile, split + ".rejected", reference, rejected, batch);
+    ReferenceLogprobCache.Entry refChosen = ReferenceLogprobCache.get(cacheFile, split + ".chosen", reference,
+        referenceHash, chosen, batch);
+    ReferenceLogprobCache.Entry refRejected = ReferenceLogprobCache.get(cacheFile, split + ".rejected", reference,
+        referenceHash, rejected, batch);
     return new Side(chosen, rejected, refChosen, refRejected);
   }
 
   /** Pairs of one split with their cached reference log-probs. */
-  private record Side(List<TokenizedSequence> chosen, List<TokenizedSequence> rejected, float[] refChosen,
-      float[] refRejected) {
+  private record Side(List<TokenizedSequence> chosen, List<TokenizedSequence> rejected,
+      ReferenceLogprobCache.Entry chosenEntry, ReferenceLogprobCache.Entry rejectedEntry) {
     int size() {
       return chosen.size();
     }
 
-    void putInto(Map<String, float[]> cache, String split) {
-      cache.put(split + ".chosen", refChosen);
-      cache.put(split + ".rejected", refRejected);
+    float[] refChosen() {
+      return chosenEntry.values();
+    }
+
+    float[] refRejected() {
+      return rejectedEntry.values();
+    }
+
+    void putInto(Map<String, ReferenceLogprobCache.Entry> cache, String split) {
+      cache.put(split + ".chosen", chosenEntry);
+      cache.put(split + ".rejected", rejectedEntry);
     }
   }
 

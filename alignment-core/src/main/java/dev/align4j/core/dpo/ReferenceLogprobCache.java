@@ -2,30 +2,60 @@ package dev.align4j.core.dpo;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
+import com.google.common.hash.Hasher;
+import com.google.common.hash.Hashing;
 import dev.align4j.api.data.TokenizedSequence;
 import dev.align4j.core.model.CompletionLogprobs;
 import dev.align4j.core.model.LanguageModel;
 import dev.align4j.core.model.safetensors.SafetensorsReader;
 import dev.align4j.core.model.safetensors.SafetensorsWriter;
+import dev.align4j.core.model.TransformerModel;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The frozen reference's sequence log-probs of every pair, computed once before training and kept in the run folder
  * ({@code reference_logps.safetensors}), so neither later steps nor a resumed run pay for the reference again.
+ *
+ * <p>Each array is stored with a key: the SHA-256 of the reference's weights and of every tokenized sequence (ids and
+ * loss targets) in order. A cached array is served only under the same key, so changed data of the same size, another
+ * tokenizer, another max length or another reference model is recomputed, never served stale.
  */
 final class ReferenceLogprobCache {
   private ReferenceLogprobCache() {}
 
-  /** Reference log-probs of {@code seqs} under {@code name}, from {@code file} if it holds them, else computed. */
-  static float[] get(Path file, String name, LanguageModel reference, List<TokenizedSequence> seqs, int batch)
-      throws IOException {
+  /** The metadata key under which the cache key of array {@code name} is stored. */
+  static String metadataKey(String name) {
+    return name + ".key";
+  }
+
+  /** The cache key of {@code seqs} scored by the reference whose {@link TransformerModel#weightsHash} is given. */
+  static String key(String referenceHash, List<TokenizedSequence> seqs) {
+    Hasher h = Hashing.sha256().newHasher().putString(referenceHash, StandardCharsets.UTF_8).putInt(seqs.size());
+    for (TokenizedSequence s : seqs) {
+      h.putInt(s.ids().length);
+      for (int i = 0; i < s.ids().length; i++) {
+        h.putInt(s.ids()[i]).putBoolean(s.target()[i]);
+      }
+    }
+    return h.hash().toString();
+  }
+
+  /**
+   * Reference log-probs of {@code seqs} under {@code name}, from {@code file} if it holds them under the same key,
+   * else computed.
+   */
+  static Entry get(Path file, String name, LanguageModel reference, String referenceHash,
+      List<TokenizedSequence> seqs, int batch) throws IOException {
+    String key = key(referenceHash, seqs);
     if (Files.isRegularFile(file)) {
       try (SafetensorsReader r = SafetensorsReader.open(file)) {
-        if (r.tensors().containsKey(name) && r.tensors().get(name).elements() == seqs.size()) {
-          return r.readFloats(name);
+        if (r.tensors().containsKey(name) && key.equals(r.metadata().get(metadataKey(name)))) {
+          return new Entry(r.readFloats(name), key);
         }
       }
     }
@@ -43,13 +73,16 @@ final class ReferenceLogprobCache {
     } finally {
       JniUtils.setGradMode(gradMode);
     }
-    return out;
+    return new Entry(out, key);
   }
 
-  /** Writes the named arrays to {@code file} atomically. */
-  static void save(Path file, java.util.Map<String, float[]> arrays) throws IOException {
+  /** Cached values with the key they are valid for. */
+  record Entry(float[] values, String key) {}
+
+  /** Writes the named arrays with their keys to {@code file} atomically. */
+  static void save(Path file, Map<String, Entry> arrays) throws IOException {
     SafetensorsWriter w = new SafetensorsWriter();
-    arrays.forEach((k, v) -> w.add(k, v, v.length));
+    arrays.forEach((k, v) -> w.add(k, v.values(), v.values().length).metadata(metadataKey(k), v.key()));
     w.write(file);
   }
 }

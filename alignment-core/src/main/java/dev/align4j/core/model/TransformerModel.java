@@ -120,6 +120,26 @@ public final class TransformerModel implements AutoCloseable {
     return copy;
   }
 
+  /**
+   * SHA-256 of the architecture, head and every parameter's name, shape and values: the identity of these weights,
+   * whatever folder (or none) they came from. Reads each parameter to the host once, one at a time.
+   */
+  public String weightsHash() {
+    com.google.common.hash.Hasher h = com.google.common.hash.Hashing.sha256().newHasher();
+    h.putString(config.toString(), java.nio.charset.StandardCharsets.UTF_8).putString(headKind.name(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    for (Parameter p : params.list()) {
+      h.putString(p.name(), java.nio.charset.StandardCharsets.UTF_8);
+      for (long d : p.value().getShape().getShape()) {
+        h.putLong(d);
+      }
+      for (float f : p.value().toFloatArray()) {
+        h.putFloat(f);
+      }
+    }
+    return h.hash().toString();
+  }
+
   /** Number of scalar parameters. */
   public long parameterCount() {
     return params.count();

@@ -52,8 +52,8 @@ final class DpoCommand implements Callable<Integer> {
       + "js_divergence or alpha_divergence (default: ${DEFAULT-VALUE}).")
   String divergence;
 
-  @Option(names = "--f-alpha-divergence-coef", defaultValue = "1.0", description = "alpha of alpha_divergence "
-      + "(default: ${DEFAULT-VALUE}).")
+  @Option(names = "--f-alpha-divergence-coef", defaultValue = "0.5", description = "alpha of alpha_divergence "
+      + "(default: ${DEFAULT-VALUE}, TRL's f_alpha_divergence_coef; at 1 alpha_divergence equals reverse_kl).")
   double alpha;
 
   @Option(names = "--discopop-tau", defaultValue = "0.05", description = "tau of discopop (default: "
