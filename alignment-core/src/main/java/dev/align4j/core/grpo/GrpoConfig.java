@@ -36,8 +36,12 @@ public record GrpoConfig(RlArgs rl, int numGenerations, GrpoLossType lossType, d
     checkNotNull(aggregation, "aggregation");
     checkNotNull(importanceSampling, "importanceSampling");
     checkArgument(numIterations >= 1, "num-iterations must be >= 1, got %s", numIterations);
-    checkArgument(numMiniBatches >= 1 && numMiniBatches <= rl.batchSize() * numGenerations,
-        "num-mini-batches must be in [1, %s], got %s", rl.batchSize() * numGenerations, numMiniBatches);
+    int rows = rl.batchSize() * numGenerations;
+    checkArgument(numMiniBatches >= 1 && rows % numMiniBatches == 0,
+        "num-mini-batches must be >= 1 and divide the completions per iteration (batch-size %s x num-generations %s"
+            + " = %s), so every mini-batch has the same size and each iteration takes num-iterations x"
+            + " num-mini-batches optimizer steps; got num-mini-batches %s", rl.batchSize(), numGenerations, rows,
+        numMiniBatches);
   }
 
   /** The loss objective. */

@@ -85,7 +85,7 @@ public final class GrpoTrainer {
             long t0 = System.nanoTime();
             Rollouts ro = online.sample(policy.lm(), tokens, prompts, online.prompts(it, prompts.size()),
                 config.numGenerations(), it);
-            last = iterate(ro, it, (it - 1) * updatesPerIteration, policy.lm(),
+            last = iterate(online, ro, it, (it - 1) * updatesPerIteration, policy.lm(),
                 reference == null ? null : reference.lm(), rewards, stepper, kernels);
             last.put("perf/tokens_per_second", ro.meanLength() * ro.size() / ((System.nanoTime() - t0) / 1e9));
             history.add(last);
@@ -107,7 +107,7 @@ public final class GrpoTrainer {
     }
   }
 
-  private Map<String, Double> iterate(Rollouts ro, long it, long updatesBefore, LanguageModel policy,
+  private Map<String, Double> iterate(OnlineRun online, Rollouts ro, long it, long updatesBefore, LanguageModel policy,
       LanguageModel reference, RewardSources rewards, GradientStep stepper, KernelProvider kernels) {
     int n = ro.size();
     int r = ro.responseWidth();
@@ -131,8 +131,13 @@ public final class GrpoTrainer {
     boolean gradMode = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
     try (NDManager m = policy.model().manager().newSubManager()) {
-      if (config.numIterations() > 1) {
+      // One generation spans several optimizer steps whenever μ > 1 or it is split into mini-batches: every
+      // mini-batch after the first is trained on weights that moved, so it needs the rollout-time log-probs for its
+      // importance ratio (TRL computes them in the same case). With one step per generation the ratio is 1 by
+      // construction and the detached current log-probs serve, saving a forward pass.
+      if (config.numIterations() > 1 || config.numMiniBatches() > 1) {
         old = ro.logprobs(m, policy, temperature, false)[0].toFloatArray();
+        online.checkLogprobs(ro, old, it);
       }
       if (reference != null) {
         ref = ro.logprobs(m, reference, temperature, false)[0].toFloatArray();
@@ -150,11 +155,14 @@ public final class GrpoTrainer {
         rows.add(i);
       }
       Collections.shuffle(rows, order);
-      int size = (n + config.numMiniBatches() - 1) / config.numMiniBatches();
+      int size = n / config.numMiniBatches();                     // GrpoConfig checks that it divides
       for (int start = 0; start < n; start += size) {
-        int[] idx = rows.subList(start, Math.min(n, start + size)).stream().mapToInt(Integer::intValue).toArray();
+        int[] idx = rows.subList(start, start + size).stream().mapToInt(Integer::intValue).toArray();
+        // Without old log-probs this is the generation's only step, taken from the sampling weights: its forward
+        // pass doubles as the check that sampling-time log-probs equal training-time ones.
+        OnlineRun checker = old == null ? online : null;
         StepResult s = stepper.run(updatesBefore + ++updates, List.of(miniBatch(ro, idx, old, ref, advantages,
-            policy)));
+            policy, checker, it)));
         s.metrics().forEach((k, v) -> sums.merge(k, v, Double::sum));
         sums.merge("loss/total", s.loss(), Double::sum);
         sums.merge("grad_norm", s.gradNorm(), Double::sum);
@@ -208,7 +216,7 @@ public final class GrpoTrainer {
   }
 
   private MicroBatch miniBatch(Rollouts ro, int[] idx, float[] old, float[] ref, float[] advantages,
-      LanguageModel policy) {
+      LanguageModel policy, OnlineRun checker, long it) {
     Rollouts sel = ro.select(idx);
     int r = ro.responseWidth();
     float[] adv = new float[idx.length];
@@ -226,6 +234,9 @@ public final class GrpoTrainer {
         Shape shape = new Shape(idx.length, r);
         NDArray[] lp = sel.logprobs(m, policy, config.rl().temperature(), true);
         NDArray mask = sel.maskArray(m);
+        if (checker != null) {
+          checker.checkLogprobs(sel, lp[0].stopGradient().toFloatArray(), it);
+        }
         NDArray oldArr = oldSel == null ? lp[0].stopGradient() : m.create(oldSel, shape);
         Optional<NDArray> refArr = refSel == null ? Optional.empty() : Optional.of(m.create(refSel, shape));
         ObjectiveResult res = config.objective().compute(new GrpoBatch(lp[0], oldArr, refArr, m.create(adv), mask));

@@ -1,4 +1,4 @@
-package dev.align4j.core.ppo;
+package dev.align4j.core.math;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;

@@ -26,8 +26,11 @@ public record PpoConfig(RlArgs rl, int ppoEpochs, int numMiniBatches, double cli
   public PpoConfig {
     checkNotNull(rl, "rl");
     checkArgument(ppoEpochs >= 1, "ppo-epochs must be >= 1, got %s", ppoEpochs);
-    checkArgument(numMiniBatches >= 1 && numMiniBatches <= rl.batchSize(),
-        "num-mini-batches must be in [1, batch-size %s], got %s", rl.batchSize(), numMiniBatches);
+    checkArgument(numMiniBatches >= 1 && rl.batchSize() % numMiniBatches == 0,
+        "num-mini-batches must be >= 1 and divide batch-size (every mini-batch the same size, so each iteration"
+            + " takes ppo-epochs x num-mini-batches optimizer steps and the schedule ends where planned), got"
+            + " num-mini-batches %s for batch-size %s; choose a divisor of %s", numMiniBatches, rl.batchSize(),
+        rl.batchSize());
     checkArgument(clipRange > 0 && clipRange < 1, "cliprange must be in (0, 1), got %s", clipRange);
     checkArgument(clipRangeValue > 0, "cliprange-value must be > 0, got %s", clipRangeValue);
     checkArgument(valueCoefficient >= 0, "vf-coef must be >= 0, got %s", valueCoefficient);

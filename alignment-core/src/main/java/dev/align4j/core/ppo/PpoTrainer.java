@@ -25,6 +25,7 @@ import dev.align4j.core.model.Parameter;
 import dev.align4j.core.model.Pretrained;
 import dev.align4j.core.model.Provenance;
 import dev.align4j.core.model.TransformerModel;
+import dev.align4j.core.model.tokenizer.TextTokenizer;
 import dev.align4j.core.rl.KlCoefficient;
 import dev.align4j.core.rl.OnlineRun;
 import dev.align4j.core.rl.RewardSources;
@@ -80,6 +81,7 @@ public final class PpoTrainer {
           Pretrained reference = Pretrained.load(policyFolder);
           TransformerModel value = ModelFolder.load(valueStart, HeadKind.SCALAR);
           TemplateChatRendering chat = TemplateChatRendering.forFolder(start).orElse(null)) {
+        requireSameTokenizer(policy, valueInit);
         reference.lm().model().setTrainable(false);
         policy.lm().model().setTrainable(true);
         value.setTrainable(true);
@@ -96,7 +98,7 @@ public final class PpoTrainer {
             startAfter = state.get("step").asLong();
             beta.restore(state.get("stage").get("beta").asDouble());
           }
-          Iteration iteration = new Iteration(policy.lm(), reference.lm(), value, tokens, rewards,
+          Iteration iteration = new Iteration(online, policy.lm(), reference.lm(), value, rewards,
               new GradientStep(opt, policy.lm().model().manager()), KernelProviders.best(), beta);
           List<Map<String, Double>> history = new ArrayList<>();
           Map<String, Double> last = Map.of();
@@ -128,8 +130,25 @@ public final class PpoTrainer {
     }
   }
 
+  /**
+   * The value model reads the policy's token ids (it scores the policy's rollouts position by position), so it must
+   * share the policy's tokenizer; a reward model trained from another base would read every id as another token.
+   */
+  private static void requireSameTokenizer(Pretrained policy, Path valueInit) throws IOException {
+    try (TextTokenizer valueTokens = TextTokenizer.load(valueInit)) {
+      var difference = policy.tokenizer().differenceFrom(valueTokens);
+      if (difference.isPresent()) {
+        throw new IllegalArgumentException("the PPO value model starts from " + valueInit + ", whose tokenizer does"
+            + " not match the policy's in " + policy.folder() + ": " + difference.get() + ". The value model reads"
+            + " the policy's token ids; give --value-model DIR with the policy's tokenizer (for example the policy"
+            + " folder itself, which starts the value head from the policy's body)");
+      }
+    }
+  }
+
   /** One PPO iteration on a batch of rollouts. */
   private final class Iteration {
+    private final OnlineRun online;
     private final LanguageModel policy;
     private final LanguageModel reference;
     private final TransformerModel value;
@@ -138,8 +157,9 @@ public final class PpoTrainer {
     private final KernelProvider kernels;
     private final KlCoefficient beta;
 
-    Iteration(LanguageModel policy, LanguageModel reference, TransformerModel value, ExampleTokenizer tokens,
+    Iteration(OnlineRun online, LanguageModel policy, LanguageModel reference, TransformerModel value,
         RewardSources rewards, GradientStep stepper, KernelProvider kernels, KlCoefficient beta) {
+      this.online = online;
       this.policy = policy;
       this.reference = reference;
       this.value = value;
@@ -164,10 +184,11 @@ public final class PpoTrainer {
       try (NDManager m = policy.model().manager().newSubManager()) {
         old = ro.logprobs(m, policy, temperature, false)[0].toFloatArray();
         ref = ro.logprobs(m, reference, temperature, false)[0].toFloatArray();
-        values = ro.values(m, value, policy.padId()).toFloatArray();
+        values = ro.values(m, value, policy.padId(), config.scorePlacement()).toFloatArray();
       } finally {
         JniUtils.setGradMode(gradMode);
       }
+      online.checkLogprobs(ro, old, it);
       float[] scores = new float[b];
       for (int i = 0; i < b; i++) {
         scores[i] = (float) score[i];
@@ -191,9 +212,9 @@ public final class PpoTrainer {
           rows.add(i);
         }
         Collections.shuffle(rows, order);
-        int size = (b + config.numMiniBatches() - 1) / config.numMiniBatches();
+        int size = b / config.numMiniBatches();                   // PpoConfig checks that it divides
         for (int start = 0; start < b; start += size) {
-          int[] idx = rows.subList(start, Math.min(b, start + size)).stream().mapToInt(Integer::intValue).toArray();
+          int[] idx = rows.subList(start, start + size).stream().mapToInt(Integer::intValue).toArray();
           StepResult s = stepper.run(updatesBefore + ++updates, List.of(miniBatch(ro, idx, old, values, advantages,
               returns)));
           s.metrics().forEach((k, v) -> sums.merge(k, v, Double::sum));
@@ -259,7 +280,7 @@ public final class PpoTrainer {
           NDArray mask = sel.maskArray(m);
           ObjectiveResult pg = new PpoPolicyObjective(config.clipRange()).compute(new PpoPolicyBatch(lp[0],
               m.create(oldSel, shape), m.create(advSel, shape), mask));
-          NDArray v = sel.values(m, value, policy.padId());
+          NDArray v = sel.values(m, value, policy.padId(), config.scorePlacement());
           ObjectiveResult vf = new PpoValueObjective(config.clipRangeValue(), config.scorePlacement()).compute(
               new PpoValueBatch(v, m.create(valSel, shape), m.create(retSel, shape), mask));
           NDArray loss = pg.loss().add(mul(vf.loss(), config.valueCoefficient()));

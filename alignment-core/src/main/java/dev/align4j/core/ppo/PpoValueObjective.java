@@ -10,6 +10,7 @@ import dev.align4j.api.kernel.ScorePlacement;
 import dev.align4j.api.objective.Objective;
 import dev.align4j.api.objective.ObjectiveResult;
 import dev.align4j.core.math.Masked;
+import dev.align4j.core.math.ValueMasks;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

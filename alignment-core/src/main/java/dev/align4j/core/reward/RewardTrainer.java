@@ -60,18 +60,20 @@ public final class RewardTrainer {
         TemplateChatRendering chat = TemplateChatRendering.forFolder(start).orElse(null);
         TransformerModel rm = ModelFolder.load(start, HeadKind.SCALAR)) {
       ExampleTokenizer tokens = new TextExampleTokenizer(tokenizer, chat);
-      List<EncodedPair> trainPairs = encode(tokens, train, "training");
-      List<EncodedPair> evalPairs = eval == null ? List.of() : encode(tokens, eval, "evaluation");
+      RewardEncoding encoding = new RewardEncoding(args.maxLength());
+      List<EncodedPair> trainPairs = encode(tokens, encoding, train, "training");
+      List<EncodedPair> evalPairs = eval == null ? List.of() : encode(tokens, encoding, eval, "evaluation");
       if (config.marginMode() == MarginMode.GIVEN && trainPairs.stream().anyMatch(p -> p.margin().isEmpty())) {
         throw new IllegalArgumentException("margin mode 'given' needs a margin on every training pair; some lines "
             + "have none (add \"margin\" to every line, or train without margins)");
       }
-      List<Formatted> formatted = eval == null ? List.of() : formattingPairs(tokens, eval);
+      List<Formatted> formatted = eval == null ? List.of() : formattingPairs(tokens, encoding, eval);
       long total = args.totalSteps(trainPairs.size());
       Stage stage = new Stage(rm, tokenizer.padId(), trainPairs, evalPairs, formatted,
           new BatchOrder(trainPairs.size(), args));
       ObjectNode extra = resolvedConfig.objectNode();
       extra.put("pad_token_id", tokenizer.padId());
+      extra.put(RewardEncoding.CONFIG_KEY, args.maxLength());   // so that RL scores rows cut as training cut them
       TrainingLoop.Result r = offline.train(rm, start, total, stage, listeners,
           Provenance.of("rm", model.toString(), "preferences (" + train.size() + " pairs)", resolvedConfig), extra);
       Map<String, Double> last = r.last();
@@ -82,31 +84,33 @@ public final class RewardTrainer {
     }
   }
 
-  private List<EncodedPair> encode(ExampleTokenizer tokens, Dataset<PreferencePair> data, String what) {
-    int max = config.training().maxLength();
+  private static List<EncodedPair> encode(ExampleTokenizer tokens, RewardEncoding encoding,
+      Dataset<PreferencePair> data, String what) {
     List<EncodedPair> out = new ArrayList<>();
     int truncated = 0;
     for (PreferencePair p : data.examples()) {
       TokenizedSequence c = tokens.promptResponse(p.prompt(), p.chosen());
       TokenizedSequence r = tokens.promptResponse(p.prompt(), p.rejected());
-      if (c.ids().length > max || r.ids().length > max) {
+      if (encoding.truncates(c) || encoding.truncates(r)) {
         truncated++;
       }
-      out.add(new EncodedPair(c.truncate(max), r.truncate(max), p.margin()));
+      out.add(new EncodedPair(c.truncate(encoding.maxLength()), r.truncate(encoding.maxLength()), p.margin()));
     }
     LOG.info("rm {} data: {} pairs ({}); {} pairs truncated to max-length {}", what, out.size(),
-        data.report().summary(), truncated, max);
+        data.report().summary(), truncated, encoding.maxLength());
     return out;
   }
 
   /** A held-out response and its whitespace/punctuation-edited twin. */
   private record Formatted(TokenizedSequence original, TokenizedSequence edited) {}
 
-  private static List<Formatted> formattingPairs(ExampleTokenizer tokens, Dataset<PreferencePair> eval) {
+  /** The probe pairs, encoded (and truncated) exactly as training pairs are. */
+  private static List<Formatted> formattingPairs(ExampleTokenizer tokens, RewardEncoding encoding,
+      Dataset<PreferencePair> eval) {
     List<Formatted> out = new ArrayList<>();
     for (PreferencePair p : eval.examples()) {
-      out.add(new Formatted(tokens.promptResponse(p.prompt(), p.chosen()),
-          tokens.promptResponse(p.prompt(), FormattingEdit.apply(p.chosen()))));
+      out.add(new Formatted(encoding.encode(tokens, p.prompt(), p.chosen()),
+          encoding.encode(tokens, p.prompt(), FormattingEdit.apply(p.chosen()))));
     }
     return out;
   }

@@ -27,7 +27,22 @@ public final class LogprobConsistency {
     } finally {
       JniUtils.setGradMode(gradMode);
     }
+    return check(rollouts, training, tolerance);
+  }
+
+  /**
+   * Compares the recorded log-probs of {@code rollouts} with {@code training}, a training forward pass of the same
+   * rows laid out as {@link Rollouts#logprobs} returns them ({@code [B][R]}).
+   *
+   * @return the largest absolute difference found
+   * @throws LogprobMismatchException when it exceeds {@code tolerance}
+   */
+  public static double check(Rollouts rollouts, float[] training, double tolerance) {
     float[] sampled = rollouts.samplingLogprobs();
+    if (training.length != sampled.length) {
+      throw new IllegalArgumentException("training log-probs have " + training.length + " entries for a rollout batch"
+          + " of " + sampled.length + " (rows x response width)");
+    }
     double worst = 0;
     int at = -1;
     for (int i = 0; i < sampled.length; i++) {

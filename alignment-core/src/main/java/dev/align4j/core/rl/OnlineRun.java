@@ -3,6 +3,7 @@ package dev.align4j.core.rl;
 import dev.align4j.core.runtime.DjlSetup;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.api.data.Completion;
+import dev.align4j.api.data.Message;
 import dev.align4j.api.data.Text;
 import dev.align4j.api.train.StepMetrics;
 import dev.align4j.api.train.TrainingListener;
@@ -93,32 +94,54 @@ public final class OnlineRun implements AutoCloseable {
 
   /**
    * Samples {@code copies} completions of each prompt of {@code idx} (contiguous per prompt) and lays them out.
-   * The first call of a run checks that the recorded log-probs equal the training forward pass.
+   * The trainer then hands its first training forward pass of the batch to {@link #checkLogprobs}.
    */
   public Rollouts sample(LanguageModel policy, ExampleTokenizer tokens, Dataset<PromptExample> prompts, int[] idx,
       int copies, long it) {
     List<int[]> ids = new ArrayList<>();
     List<String> texts = new ArrayList<>();
+    List<List<Message>> messages = new ArrayList<>();
     List<Map<String, String>> fields = new ArrayList<>();
     for (int i : idx) {
       PromptExample p = prompts.examples().get(i);
       int[] pid = tokens.prompt(p.prompt());
       String text = p.prompt() instanceof Text.Plain plain ? plain.text() : tokens.decode(pid);
+      // The messages travel with the sample: a reward model trained on chat pairs renders them with its own
+      // template, not the policy's decoded text, so it scores exactly what it was trained on.
+      List<Message> chat = p.prompt() instanceof Text.Chat c ? c.messages() : List.of();
       for (int c = 0; c < copies; c++) {
         ids.add(pid);
         texts.add(text);
+        messages.add(chat);
         fields.add(p.fields());
       }
     }
     List<Completion> completions = policy.generate(ids, args.sampling(), samplingSeed(it));
-    Rollouts ro = Rollouts.of(completions, texts, fields, tokens::decode);
-    if (!checked) {
-      double worst = LogprobConsistency.check(ro, policy, args.temperature(), LogprobConsistency.DEFAULT_TOLERANCE);
-      LOG.info("{}: sampling-time log-probs match the training forward pass (largest difference {})", stage,
-          String.format("%.2e", worst));
-      checked = true;
+    return Rollouts.of(completions, texts, messages, fields, tokens::decode);
+  }
+
+  /**
+   * Checks every rollout batch, not only the first: the log-probs recorded while sampling must equal
+   * {@code training}, the training forward pass of the same rows under the sampling weights ({@code (B, R)} row-major,
+   * as {@link Rollouts#logprobs} lays them out). Trainers pass the forward pass they run anyway (PPO's and GRPO's
+   * old log-probs, or GRPO's only mini-batch), so the check costs no extra pass.
+   *
+   * @throws LogprobMismatchException naming iteration, row and token when they differ by more than the tolerance
+   */
+  public void checkLogprobs(Rollouts ro, float[] training, long it) {
+    double worst;
+    try {
+      worst = LogprobConsistency.check(ro, training, LogprobConsistency.DEFAULT_TOLERANCE);
+    } catch (LogprobMismatchException e) {
+      throw new LogprobMismatchException(stage + " iteration " + it + ": " + e.getMessage());
     }
-    return ro;
+    if (!checked) {
+      LOG.info("{}: sampling-time log-probs match the training forward pass (largest difference {}); every"
+          + " iteration is checked", stage, String.format("%.2e", worst));
+      checked = true;
+    } else {
+      LOG.debug("{} iteration {}: log-prob check, largest difference {}", stage, it, worst);
+    }
   }
 
   /** Sends metrics of iteration {@code it} to the listeners and {@code metrics.jsonl}. */

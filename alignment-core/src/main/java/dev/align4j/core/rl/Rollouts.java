@@ -7,7 +7,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.align4j.api.data.Completion;
 import dev.align4j.api.data.CompletionSample;
+import dev.align4j.api.data.Message;
+import dev.align4j.api.kernel.ScorePlacement;
 import dev.align4j.core.math.TokenDistributions;
+import dev.align4j.core.math.ValueMasks;
 import dev.align4j.core.model.LanguageModel;
 import dev.align4j.core.model.PaddedBatch;
 import dev.align4j.core.model.TransformerModel;
@@ -40,8 +43,20 @@ public record Rollouts(int[][] prompts, int[][] responses, float[] samplingLogpr
    */
   public static Rollouts of(List<Completion> completions, List<String> promptTexts, List<Map<String, String>> fields,
       java.util.function.Function<int[], String> decode) {
+    return of(completions, promptTexts, java.util.Collections.nCopies(completions.size(), List.of()), fields, decode);
+  }
+
+  /**
+   * Lays out {@code completions} of prompts that may be conversational.
+   *
+   * @param promptMessages each prompt's chat messages, empty for a plain prompt (reward models render them)
+   */
+  public static Rollouts of(List<Completion> completions, List<String> promptTexts,
+      List<List<Message>> promptMessages, List<Map<String, String>> fields,
+      java.util.function.Function<int[], String> decode) {
     int b = completions.size();
-    checkArgument(promptTexts.size() == b && fields.size() == b, "one prompt text and field map per completion");
+    checkArgument(promptTexts.size() == b && promptMessages.size() == b && fields.size() == b,
+        "one prompt text, message list and field map per completion");
     int r = 1;
     for (Completion c : completions) {
       r = Math.max(r, c.length());
@@ -64,7 +79,7 @@ public record Rollouts(int[][] prompts, int[][] responses, float[] samplingLogpr
       eos[i] = c.endedWithEos() ? 1f : 0f;
       String text = decode.apply(c.tokenIds());
       texts.add(text);
-      samples.add(new CompletionSample(promptTexts.get(i), text, fields.get(i)));
+      samples.add(new CompletionSample(promptTexts.get(i), text, fields.get(i), promptMessages.get(i)));
     }
     return new Rollouts(prompts, responses, lp, mask, r, texts, samples, eos);
   }
@@ -94,9 +109,9 @@ public record Rollouts(int[][] prompts, int[][] responses, float[] samplingLogpr
     return new Rollouts(p, resp, lp, m, r, t, s, eos);
   }
 
-  /** The padded batch of the rows, in the prompt-response layout. */
-  public PaddedBatch layout(NDManager m, int padId) {
-    return PaddedBatch.promptResponse(m, prompts, responses, padId, responseWidth);
+  /** The padded batch of the rows, in the prompt-response layout, for {@code model}'s attention window. */
+  public PaddedBatch layout(NDManager m, int padId, TransformerModel model) {
+    return PaddedBatch.promptResponse(m, prompts, responses, padId, responseWidth, model.config().slidingWindow());
   }
 
   /** Width of the left-padded prompt block. */
@@ -131,7 +146,7 @@ public record Rollouts(int[][] prompts, int[][] responses, float[] samplingLogpr
    * @return {@code [logprobs, entropy]} (entropy null unless asked)
    */
   public NDArray[] logprobs(NDManager m, LanguageModel lm, double temperature, boolean withEntropy) {
-    PaddedBatch pb = layout(m, lm.padId());
+    PaddedBatch pb = layout(m, lm.padId(), lm.model());
     int p = promptWidth();
     NDArray logits = lm.model().logits(pb.input()).get(":, " + (p - 1) + ":" + (p - 1 + responseWidth) + ", :");
     NDArray mask = maskArray(m);
@@ -140,12 +155,16 @@ public record Rollouts(int[][] prompts, int[][] responses, float[] samplingLogpr
     return new NDArray[] {lp, h};
   }
 
-  /** Value-head outputs at the positions that predict each response token, {@code (B, R)}, 0 on padding. */
-  public NDArray values(NDManager m, TransformerModel valueModel, int padId) {
-    PaddedBatch pb = layout(m, padId);
+  /**
+   * Value-head outputs at the positions that predict each response token, {@code (B, R)}, 0 off the value mask of
+   * {@code placement}: the response tokens, and with TRL's placement also slot {@code L_b} (the hidden state of the
+   * last response token, where TRL puts the score and trains {@code V[L]}); differentiable under an open collector.
+   */
+  public NDArray values(NDManager m, TransformerModel valueModel, int padId, ScorePlacement placement) {
+    PaddedBatch pb = layout(m, padId, valueModel);
     int p = promptWidth();
     NDArray v = valueModel.scalars(valueModel.hidden(pb.input(), null));
-    return v.get(":, " + (p - 1) + ":" + (p - 1 + responseWidth)).mul(maskArray(m));
+    return v.get(":, " + (p - 1) + ":" + (p - 1 + responseWidth)).mul(ValueMasks.of(maskArray(m), placement));
   }
 
   /** The rows {@code idx} of a row-major {@code [B][width]} array, as a new array. */

@@ -77,6 +77,52 @@ class OnlineRlIntegrationTest {
   }
 
   /**
+   * One generation split into two mini-batches takes two optimizer steps; the second is trained on moved weights, so
+   * its importance ratio must be measured against the rollout-time log-probs. With a large first step the ratio of the
+   * rewarded tokens leaves [1 − ε, 1 + ε] and the clip acts. Without old log-probs the ratio would be 1 and
+   * {@code policy/clipfrac} exactly 0.
+   */
+  @Test
+  void grpoMiniBatchesAfterTheFirstHaveAnImportanceRatio(@TempDir Path dir) throws Exception {
+    Path sft = AnimalNames.sftModel(dir);
+    GrpoConfig config = new GrpoConfig(rl(3e-2, 1, 4, 0.0), 8, new GrpoLossType.Grpo(), 0.2, 0.2,
+        OptionalDouble.empty(), RewardScaling.GROUP, MultiRewardAggregation.SUM_THEN_NORMALIZE,
+        ImportanceSampling.TOKEN, 1, 2);
+    GrpoTrainer.Result r = new GrpoTrainer(config).train(sft, AnimalNames.prompts(), cat(),
+        RunFolder.open(dir.resolve("grpo"), RunFolder.Mode.RESUME_OR_NEW), CONFIG, List.of());
+    double clipped = r.metrics().get("policy/clipfrac");
+    assertTrue(clipped > 0.05, "the second mini-batch is clipped after the first step: clipfrac " + clipped);
+  }
+
+  /** Mini-batches must split a batch evenly (TRL refuses otherwise); the message names both numbers. */
+  @Test
+  void aBatchThatMiniBatchesDoNotDivideIsRefused() {
+    IllegalArgumentException ppo = assertThrows(IllegalArgumentException.class, () -> new PpoConfig(
+        rl(1e-3, 1, 10, 0.05), 1, 6, 0.2, 0.2, 0.1, 1.0, 0.95, KlEstimator.K1, ScorePlacement.LAST_RESPONSE_TOKEN));
+    assertTrue(ppo.getMessage().contains("num-mini-batches 6 for batch-size 10"), ppo.getMessage());
+    IllegalArgumentException grpo = assertThrows(IllegalArgumentException.class, () -> new GrpoConfig(
+        rl(1e-3, 1, 3, 0.0), 4, new GrpoLossType.Grpo(), 0.2, 0.2, OptionalDouble.empty(), RewardScaling.GROUP,
+        MultiRewardAggregation.SUM_THEN_NORMALIZE, ImportanceSampling.TOKEN, 1, 5));
+    assertTrue(grpo.getMessage().contains("batch-size 3 x num-generations 4 = 12")
+        && grpo.getMessage().contains("got num-mini-batches 5"), grpo.getMessage());
+  }
+
+  /** A value model whose tokenizer differs from the policy's would read the policy's ids as other tokens. */
+  @Test
+  void ppoRefusesAValueModelWithAnotherTokenizer(@TempDir Path dir) throws Exception {
+    Path sft = AnimalNames.sftModel(dir);
+    Path otherTokenizer = AnimalWorld.tinyLlama();
+    PpoConfig config = new PpoConfig(rl(1e-3, 1, 4, 0.05), 1, 1, 0.2, 0.2, 0.1, 1.0, 0.95, KlEstimator.K1,
+        ScorePlacement.LAST_RESPONSE_TOKEN);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new PpoTrainer(config).train(
+        sft, otherTokenizer, AnimalNames.prompts(), cat(), RunFolder.open(dir.resolve("ppo"),
+            RunFolder.Mode.RESUME_OR_NEW), CONFIG, List.of()));
+    assertTrue(e.getMessage().contains("tokenizer does not match the policy's")
+        && e.getMessage().contains("vocabularies differ") && e.getMessage().contains("--value-model"),
+        e.getMessage());
+  }
+
+  /**
    * The leash works in the right direction: with a large β the policy stays next to the reference (exact KL near 0)
    * and the reward barely moves; with β = 0 the same run drifts much further.
    */

@@ -27,13 +27,16 @@ public final class TextTokenizer implements AutoCloseable {
   private final OptionalInt bos;
   private final Set<Integer> eos;
   private final int pad;
+  private final String vocabularyHash;
 
-  private TextTokenizer(HuggingFaceTokenizer tokenizer, Path folder, OptionalInt bos, Set<Integer> eos, int pad) {
+  private TextTokenizer(HuggingFaceTokenizer tokenizer, Path folder, OptionalInt bos, Set<Integer> eos, int pad,
+      String vocabularyHash) {
     this.tokenizer = tokenizer;
     this.folder = folder;
     this.bos = bos;
     this.eos = Set.copyOf(eos);
     this.pad = pad;
+    this.vocabularyHash = vocabularyHash;
   }
 
   /** Loads {@code folder/tokenizer.json} and the special tokens of the folder. */
@@ -63,11 +66,45 @@ public final class TextTokenizer implements AutoCloseable {
       addIds(gen.get("eos_token_id"), eos);
       OptionalInt pad = tokenId(hf, tc.get("pad_token"));
       int padId = pad.isPresent() ? pad.getAsInt() : eos.isEmpty() ? 0 : eos.iterator().next();
-      return new TextTokenizer(hf, folder, bos, eos, padId);
+      return new TextTokenizer(hf, folder, bos, eos, padId, vocabularyHash(file));
     } catch (IOException | RuntimeException e) {
       hf.close();
       throw e;
     }
+  }
+
+  /**
+   * SHA-256 of what decides the ids of a text: the tokenizer model (vocabulary, merges), the added tokens, the
+   * normalizer and pre-tokenizer of {@code tokenizer.json}, re-serialised so formatting does not matter.
+   */
+  private static String vocabularyHash(Path file) throws IOException {
+    JsonNode root = JSON.readTree(file.toFile());
+    StringBuilder b = new StringBuilder();
+    for (String key : new String[] {"model", "added_tokens", "normalizer", "pre_tokenizer"}) {
+      b.append(key).append('=').append(root.path(key)).append('\n');
+    }
+    return com.google.common.hash.Hashing.sha256().hashString(b, java.nio.charset.StandardCharsets.UTF_8).toString();
+  }
+
+  /**
+   * How {@code other} would give the same text other ids, or empty when the two agree (same vocabulary, merges,
+   * added tokens, and the same BOS, EOS and pad ids). Models that exchange token ids must agree.
+   */
+  public java.util.Optional<String> differenceFrom(TextTokenizer other) {
+    if (!vocabularyHash.equals(other.vocabularyHash)) {
+      return java.util.Optional.of("the vocabularies differ (tokenizer.json model, added tokens, normalizer or"
+          + " pre-tokenizer)");
+    }
+    if (!bos.equals(other.bos)) {
+      return java.util.Optional.of("BOS ids differ: " + bos + " vs " + other.bos);
+    }
+    if (!eos.equals(other.eos)) {
+      return java.util.Optional.of("EOS ids differ: " + eos + " vs " + other.eos);
+    }
+    if (pad != other.pad) {
+      return java.util.Optional.of("pad ids differ: " + pad + " vs " + other.pad);
+    }
+    return java.util.Optional.empty();
   }
 
   private static JsonNode readOrEmpty(Path p) throws IOException {
