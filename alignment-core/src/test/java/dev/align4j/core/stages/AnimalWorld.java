@@ -14,6 +14,10 @@ import java.util.Random;
  * A small task written in tiny-llama's vocabulary: "where is the red cat ?" → "the red cat is on the mat .". Each
  * animal has one place, so the chosen answer of a preference pair (the right place) is systematically distinguishable
  * from the rejected one (another place).
+ *
+ * <p>Held-out data is disjoint from training data by construction, split by prompt as the demo's world does: the 52
+ * colour–animal prompts are divided once, a quarter held out ({@link Split#HELD_OUT}), so an evaluation measures
+ * generalisation to prompts never trained on, not recall of training lines.
  */
 final class AnimalWorld {
   static final String[] ANIMALS = {"cat", "dog", "bird", "fish"};
@@ -28,30 +32,51 @@ final class AnimalWorld {
     return Path.of(AnimalWorld.class.getResource("/models/tiny-llama").toURI());
   }
 
-  private static String[] example(Random r) {
-    int a = r.nextInt(ANIMALS.length);
-    String c = COLORS[r.nextInt(COLORS.length)];
+  /** Which prompts a draw comes from. */
+  enum Split {
+    TRAIN,
+    HELD_OUT
+  }
+
+  /** Whether the prompt of colour {@code c} and animal {@code a} is held out: 13 of the 52, 3 or 4 per animal. */
+  static boolean heldOut(int c, int a) {
+    return (c + a) % 4 == 0;
+  }
+
+  /** The prompt of colour {@code c} and animal {@code a}. */
+  static String prompt(int c, int a) {
+    return "where is the " + COLORS[c] + " " + ANIMALS[a] + " ?";
+  }
+
+  private static String[] example(Random r, Split split) {
+    int a;
+    int ci;
+    do {
+      a = r.nextInt(ANIMALS.length);
+      ci = r.nextInt(COLORS.length);
+    } while (heldOut(ci, a) != (split == Split.HELD_OUT));
+    String c = COLORS[ci];
     int wrong = (a + 1 + r.nextInt(PLACES.length - 1)) % PLACES.length;
     return new String[] {"where is the " + c + " " + ANIMALS[a] + " ?",
         " the " + c + " " + ANIMALS[a] + " is " + PREPS[a] + " the " + PLACES[a] + " .",
         " the " + c + " " + ANIMALS[a] + " is " + PREPS[a] + " the " + PLACES[wrong] + " ."};
   }
 
-  static Dataset<Demonstration> demonstrations(int n, long seed) {
+  static Dataset<Demonstration> demonstrations(int n, long seed, Split split) {
     Random r = new Random(seed);
     List<Demonstration> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      String[] e = example(r);
+      String[] e = example(r, split);
       out.add(new Demonstration.PromptCompletion(Text.plain(e[0]), Text.plain(e[1])));
     }
     return new Dataset<>(out, new DataReport(n, 0, 0, 0));
   }
 
-  static Dataset<PreferencePair> preferences(int n, long seed) {
+  static Dataset<PreferencePair> preferences(int n, long seed, Split split) {
     Random r = new Random(seed);
     List<PreferencePair> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      String[] e = example(r);
+      String[] e = example(r, split);
       out.add(PreferencePair.plain(e[0], e[1], e[2]));
     }
     return new Dataset<>(out, new DataReport(n, 0, 0, 0));

@@ -1,5 +1,7 @@
 package dev.align4j.core.stages;
 
+import static dev.align4j.core.stages.AnimalWorld.Split.HELD_OUT;
+import static dev.align4j.core.stages.AnimalWorld.Split.TRAIN;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -53,15 +55,46 @@ class OfflineStagesIntegrationTest {
 
   private static Path sft(Path dir) throws Exception {
     SftResult r = new SftTrainer(new SftConfig(args(3e-3, 40, 0, 0), SftLossType.NLL, Packing.NONE)).train(
-        AnimalWorld.tinyLlama(), AnimalWorld.demonstrations(160, 1), AnimalWorld.demonstrations(32, 2),
+        AnimalWorld.tinyLlama(), AnimalWorld.demonstrations(160, 1, TRAIN),
+        AnimalWorld.demonstrations(32, 2, HELD_OUT),
         RunFolder.open(dir.resolve("sft"), RunFolder.Mode.RESUME_OR_NEW), CONFIG, List.of());
     return r.finalModel();
+  }
+
+  /** The evaluation sets below share no prompt (so no example) with their training sets. */
+  @Test
+  void theHeldOutSetsAreDisjointFromTheTrainingSets() {
+    java.util.Set<String> sftTrain = new java.util.HashSet<>();
+    for (Demonstration d : AnimalWorld.demonstrations(160, 1, TRAIN).examples()) {
+      sftTrain.add(promptOf(d));
+    }
+    for (Demonstration d : AnimalWorld.demonstrations(32, 2, HELD_OUT).examples()) {
+      assertTrue(!sftTrain.contains(promptOf(d)), "held-out SFT prompt seen in training: " + promptOf(d));
+    }
+    java.util.Set<String> pairTrain = new java.util.HashSet<>();
+    for (var p : AnimalWorld.preferences(240, 3, TRAIN).examples()) {
+      pairTrain.add(p.prompt().toString());
+    }
+    var heldOut = AnimalWorld.preferences(60, 4, HELD_OUT).examples();
+    for (var p : heldOut) {
+      assertTrue(!pairTrain.contains(p.prompt().toString()), "held-out pair's prompt seen in training: " + p);
+    }
+    // The split is by prompt, not by luck: 13 of the 52 prompts are held out, and the evaluation set uses several.
+    assertEquals(13, java.util.stream.IntStream.range(0, AnimalWorld.COLORS.length).map(c ->
+        (int) java.util.stream.IntStream.range(0, AnimalWorld.ANIMALS.length)
+            .filter(a -> AnimalWorld.heldOut(c, a)).count()).sum());
+    assertTrue(heldOut.stream().map(p -> p.prompt().toString()).distinct().count() >= 8, "varied held-out prompts");
+  }
+
+  private static String promptOf(Demonstration d) {
+    return ((Demonstration.PromptCompletion) d).prompt().toString();
   }
 
   @Test
   void sftLowersHeldOutLossAndRaisesTheCompletionsLogprobs(@TempDir Path dir) throws Exception {
     SftResult r = new SftTrainer(new SftConfig(args(3e-3, 40, 20, 0), SftLossType.NLL, Packing.PACKED)).train(
-        AnimalWorld.tinyLlama(), AnimalWorld.demonstrations(160, 1), AnimalWorld.demonstrations(32, 2),
+        AnimalWorld.tinyLlama(), AnimalWorld.demonstrations(160, 1, TRAIN),
+        AnimalWorld.demonstrations(32, 2, HELD_OUT),
         RunFolder.open(dir.resolve("sft"), RunFolder.Mode.RESUME_OR_NEW), CONFIG, List.of());
     double before = r.initialEval().get("eval/loss");
     double after = r.metrics().get("eval/loss");
@@ -80,7 +113,7 @@ class OfflineStagesIntegrationTest {
         NDManager m = p.lm().model().manager().newSubManager()) {
       TextExampleTokenizer tok = new TextExampleTokenizer(p.tokenizer(), null);
       List<TokenizedSequence> seqs = new ArrayList<>();
-      for (Demonstration d : AnimalWorld.demonstrations(20, 1).examples()) {
+      for (Demonstration d : AnimalWorld.demonstrations(20, 1, TRAIN).examples()) {
         seqs.add(tok.demonstration(d));
       }
       double sum = 0;
@@ -95,7 +128,8 @@ class OfflineStagesIntegrationTest {
   void theRewardModelSeparatesChosenFromRejectedAndDpoLearnsThePreference(@TempDir Path dir) throws Exception {
     Path sft = sft(dir);
     RewardTrainer.Result rm = new RewardTrainer(new RewardConfig(args(1e-3, 60, 0, 0), MarginMode.NONE,
-        OptionalDouble.empty())).train(sft, AnimalWorld.preferences(240, 3), AnimalWorld.preferences(60, 4),
+        OptionalDouble.empty())).train(sft, AnimalWorld.preferences(240, 3, TRAIN),
+        AnimalWorld.preferences(60, 4, HELD_OUT),
         RunFolder.open(dir.resolve("rm"), RunFolder.Mode.RESUME_OR_NEW), CONFIG, List.of());
     assertTrue(rm.evaluation().accuracy() >= 0.9, "held-out accuracy " + rm.evaluation().accuracy());
     assertTrue(Double.isFinite(rm.evaluation().lengthCorrelation()), "length bias reported");
@@ -103,7 +137,7 @@ class OfflineStagesIntegrationTest {
 
     DpoTrainer.Result dpo = new DpoTrainer(new DpoConfig(args(1e-3, 40, 0, 0), 0.1,
         List.of(new WeightedDpoLoss(new DpoLossType.Sigmoid(), 1.0)), new FDivergence.ReverseKl(), 12))
-        .train(sft, AnimalWorld.preferences(240, 3), AnimalWorld.preferences(60, 4),
+        .train(sft, AnimalWorld.preferences(240, 3, TRAIN), AnimalWorld.preferences(60, 4, HELD_OUT),
             RunFolder.open(dir.resolve("dpo"), RunFolder.Mode.RESUME_OR_NEW), CONFIG, List.of());
     assertTrue(dpo.metrics().get("eval/rewards/accuracies") > 0.9,
         "held-out reward accuracy " + dpo.metrics().get("eval/rewards/accuracies"));
@@ -122,7 +156,7 @@ class OfflineStagesIntegrationTest {
   @Test
   void aKilledRunResumesToBitwiseTheSameWeights(@TempDir Path dir) throws Exception {
     SftConfig config = new SftConfig(args(3e-3, 12, 4, 1), SftLossType.NLL, Packing.NONE);
-    var train = AnimalWorld.demonstrations(64, 5);
+    var train = AnimalWorld.demonstrations(64, 5, TRAIN);
     Path whole = new SftTrainer(config).train(AnimalWorld.tinyLlama(), train, null,
         RunFolder.open(dir.resolve("whole"), RunFolder.Mode.RESUME_OR_NEW), CONFIG, List.of()).finalModel();
 
