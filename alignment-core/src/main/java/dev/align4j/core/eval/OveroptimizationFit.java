@@ -7,12 +7,21 @@ import org.apache.commons.math3.stat.regression.OLSMultipleLinearRegression;
  * moves with the distance {@code d = √KL} from the initial policy as {@code R(d) = d(α − β·ln d)}, rising, peaking at
  * {@code d* = e^{α/β − 1}} and falling. Fitted by least squares (no intercept) to gold gains {@code R − R(0)}.
  *
+ * <p>A peak is reported only when the data show one: β must exceed twice its standard error (a straight line fits
+ * β = 0 up to rounding, and β = +1e−17 would otherwise put a "peak" at e^{10^17}), and {@code d*} must lie within the
+ * traced distances (a peak beyond the last point is an extrapolation the trace cannot support, and one before the
+ * first point is a fall from the start).
+ *
  * @param alpha α
  * @param beta β (not the KL coefficient)
- * @param dStar the distance of the peak, NaN when β ≤ 0 (no peak within the form)
+ * @param betaStandardError the OLS standard error of β
+ * @param dStar the distance of the peak; NaN when the fit shows none (see {@link #hasPeak})
  * @param r2 coefficient of determination of the fit
  */
-public record OveroptimizationFit(double alpha, double beta, double dStar, double r2) {
+public record OveroptimizationFit(double alpha, double beta, double betaStandardError, double dStar, double r2) {
+
+  /** How many standard errors β must exceed zero by before the fit counts as turning down. */
+  public static final double PEAK_STANDARD_ERRORS = 2.0;
 
   /**
    * Fits gains {@code y[i] − y0} over {@code d[i]}.
@@ -32,7 +41,7 @@ public record OveroptimizationFit(double alpha, double beta, double dStar, doubl
       }
     }
     if (d.length < 3) {
-      return new OveroptimizationFit(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+      return undetermined();
     }
     double[][] x = new double[d.length][2];
     double[] target = new double[d.length];
@@ -46,6 +55,7 @@ public record OveroptimizationFit(double alpha, double beta, double dStar, doubl
     try {
       ols.newSampleData(target, x);
       double[] b = ols.estimateRegressionParameters();
+      double betaSe = ols.estimateRegressionParametersStandardErrors()[1];
       double ssRes = ols.calculateResidualSumOfSquares();
       double mean = 0;
       for (double t : target) {
@@ -57,11 +67,31 @@ public record OveroptimizationFit(double alpha, double beta, double dStar, doubl
         ssTot += (t - mean) * (t - mean);
       }
       double r2 = ssTot == 0 ? Double.NaN : 1 - ssRes / ssTot;
-      double dStar = b[1] > 0 ? Math.exp(b[0] / b[1] - 1) : Double.NaN;
-      return new OveroptimizationFit(b[0], b[1], dStar, r2);
+      double minD = Double.POSITIVE_INFINITY;
+      double maxD = 0;
+      for (double di : d) {
+        maxD = Math.max(maxD, di);
+        minD = di > 0 ? Math.min(minD, di) : minD;
+      }
+      double candidate = b[1] > 0 ? Math.exp(b[0] / b[1] - 1) : Double.NaN;
+      // Written so that NaN fails: an undetermined standard error or peak never counts as a peak. A peak before the
+      // first traced distance (α < 0: gold falls from the start) is no turn the trace shows either.
+      boolean significant = b[1] > PEAK_STANDARD_ERRORS * betaSe;
+      boolean traced = candidate >= minD && candidate <= maxD;
+      double dStar = significant && traced ? candidate : Double.NaN;
+      return new OveroptimizationFit(b[0], b[1], betaSe, dStar, r2);
     } catch (RuntimeException singular) {
-      return new OveroptimizationFit(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+      return undetermined();
     }
+  }
+
+  private static OveroptimizationFit undetermined() {
+    return new OveroptimizationFit(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+  }
+
+  /** Whether the fit turns down within the traced distances, β significantly positive. */
+  public boolean hasPeak() {
+    return !Double.isNaN(dStar);
   }
 
   /** The fitted gain at distance {@code d}. */

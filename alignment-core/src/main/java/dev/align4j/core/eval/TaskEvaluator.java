@@ -80,10 +80,15 @@ public final class TaskEvaluator {
     double filler = 0;
     Set<String> bigrams = new HashSet<>();
     int totalBigrams = 0;
+    int taskCount = (completions.size() + samplesPerTask - 1) / samplesPerTask;
+    double[][] perTask = new double[3][taskCount];   // gold, content, filler share per task (the sampled units)
     for (int i = 0; i < completions.size(); i++) {
       Task t = taskOf(i);
       String c = completions.get(i);
       Verdict v = world.judge(t, c);
+      perTask[0][i / samplesPerTask] += (v.gold() ? 1.0 : 0.0) / samplesPerTask;
+      perTask[1][i / samplesPerTask] += (v.contentCorrect() ? 1.0 : 0.0) / samplesPerTask;
+      perTask[2][i / samplesPerTask] += (v.filler() ? 1.0 : 0.0) / samplesPerTask;
       gold += v.gold() ? 1 : 0;
       content += v.contentCorrect() ? 1 : 0;
       filler += v.filler() ? 1 : 0;
@@ -102,7 +107,8 @@ public final class TaskEvaluator {
         s[2] / counts.get(f)}));
     int n = completions.size();
     return new TaskScores(gold / n, content / n, filler / n, perFamily,
-        totalBigrams == 0 ? 0 : bigrams.size() / (double) totalBigrams, n);
+        totalBigrams == 0 ? 0 : bigrams.size() / (double) totalBigrams, n, TaskScores.standardError(perTask[0]),
+        TaskScores.standardError(perTask[1]), TaskScores.standardError(perTask[2]));
   }
 
   /**

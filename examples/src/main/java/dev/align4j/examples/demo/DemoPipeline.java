@@ -225,8 +225,9 @@ public final class DemoPipeline {
         // ---- β = 0: the proxy is hacked ------------------------------------------------------------------------
         List<String> traceSft = trace.sample(sft.lm(), s.seed() + 3);
         TaskScores t0Scores = trace.score(traceSft);
-        traced.add(new TracePoint(0, 0, t0Scores.goldAccuracy(), mean(proxy, trace, traceSft),
-            t0Scores.fillerRate()));
+        double[] proxy0 = proxyScores(proxy, trace, traceSft);
+        traced.add(new TracePoint(0, 0, t0Scores.goldAccuracy(), mean(proxy0), t0Scores.fillerRate(),
+            t0Scores.goldStandardError(), TaskScores.standardError(proxy0)));
         TrainingListener tracer = new TrainingListener() {
           @Override public void onCheckpoint(long step, Path checkpoint) {
             traced.add(tracePoint(step, checkpoint, sft, trace, proxy));
@@ -361,8 +362,9 @@ public final class DemoPipeline {
       }
       double kl = ReferenceKl.mean(p.lm(), sft.lm(), prompts, SamplingParams.sample(1.0, s.maxNewTokens()),
           s.seed() + 5, KernelProviders.best());
-      TracePoint tp = new TracePoint(step, kl, scores.goldAccuracy(), mean(proxy, trace, samples),
-          scores.fillerRate());
+      double[] proxyScores = proxyScores(proxy, trace, samples);
+      TracePoint tp = new TracePoint(step, kl, scores.goldAccuracy(), mean(proxyScores), scores.fillerRate(),
+          scores.goldStandardError(), TaskScores.standardError(proxyScores));
       LOG.info("demo: beta0 iteration {}: sqrt(KL) {} gold {} proxy {} filler {}", step, fmt(tp.sqrtKl()),
           fmt(tp.gold()), fmt(tp.proxy()), fmt(tp.filler()));
       return tp;
@@ -371,16 +373,21 @@ public final class DemoPipeline {
     }
   }
 
-  private static double mean(TransformerRewardModel proxy, TaskEvaluator eval, List<String> samples) {
+  /** The reward model's score of each sample (one per trace task, so each is a sampled unit). */
+  private static double[] proxyScores(TransformerRewardModel proxy, TaskEvaluator eval, List<String> samples) {
     List<CompletionSample> cs = new ArrayList<>();
     for (int i = 0; i < samples.size(); i++) {
       cs.add(CompletionSample.of(eval.taskOf(i).promptText(), samples.get(i)));
     }
+    return proxy.score(cs);
+  }
+
+  private static double mean(double[] values) {
     double sum = 0;
-    for (double v : proxy.score(cs)) {
+    for (double v : values) {
       sum += v;
     }
-    return sum / cs.size();
+    return sum / values.length;
   }
 
   /** Mean reward-model score of "filler + correct answer" minus "correct answer" on held-out tasks. */

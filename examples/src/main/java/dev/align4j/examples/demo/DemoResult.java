@@ -44,6 +44,9 @@ public record DemoResult(DemoSettings settings, double annotatorAccuracy, Map<St
       st.put("gold_accuracy", so.scores().goldAccuracy());
       st.put("content_accuracy", so.scores().contentAccuracy());
       st.put("filler_rate", so.scores().fillerRate());
+      st.put("gold_accuracy_se", so.scores().goldStandardError());
+      st.put("content_accuracy_se", so.scores().contentStandardError());
+      st.put("filler_rate_se", so.scores().fillerStandardError());
       if (!e.getKey().equals("sft")) {
         st.put("kl", so.kl());
         st.put("win_rate_vs_sft", so.winRateVsSft());
@@ -74,25 +77,33 @@ public record DemoResult(DemoSettings settings, double annotatorAccuracy, Map<St
     b0.put("gold_accuracy_initial", first.gold());
     b0.put("gold_accuracy_peak", peak.gold());
     b0.put("gold_accuracy_final", last.gold());
+    b0.put("gold_accuracy_se_peak", peak.goldStandardError());
+    b0.put("gold_accuracy_se_final", last.goldStandardError());
     b0.put("proxy_reward_initial", first.proxy());
     b0.put("proxy_reward_final", last.proxy());
+    b0.put("proxy_reward_se_initial", first.proxyStandardError());
+    b0.put("proxy_reward_se_final", last.proxyStandardError());
     b0.put("filler_rate_final", last.filler());
     b0.put("kl_final", last.kl());
     var points = b0.putArray("trace");
     for (TracePoint t : trace) {
       points.addObject().put("iteration", t.iteration()).put("kl", t.kl()).put("sqrt_kl", t.sqrtKl())
-          .put("gold_accuracy", t.gold()).put("proxy_reward", t.proxy()).put("filler_rate", t.filler());
+          .put("gold_accuracy", t.gold()).put("proxy_reward", t.proxy()).put("filler_rate", t.filler())
+          .put("gold_accuracy_se", t.goldStandardError()).put("proxy_reward_se", t.proxyStandardError());
     }
     ObjectNode fitNode = over.putObject("fit");
     // JSON has no NaN: an undetermined value is null and "note" says why, so a reader never parses "NaN".
     putOrNull(fitNode, "alpha", fit.alpha());
     putOrNull(fitNode, "beta", fit.beta());
+    putOrNull(fitNode, "beta_standard_error", fit.betaStandardError());
     putOrNull(fitNode, "d_star", fit.dStar());
     putOrNull(fitNode, "r2", fit.r2());
     if (Double.isNaN(fit.alpha())) {
       fitNode.put("note", "undetermined: fewer than 3 trace points or a degenerate design");
-    } else if (Double.isNaN(fit.dStar())) {
-      fitNode.put("note", "no peak: fitted beta <= 0, so gold did not turn down within the traced distances");
+    } else if (!fit.hasPeak()) {
+      fitNode.put("note", String.format(Locale.ROOT, "no peak: fitted beta %.3g is not above %.0f standard errors"
+          + " (%.3g) or its peak lies beyond the traced distances, so gold did not measurably turn down",
+          fit.beta(), OveroptimizationFit.PEAK_STANDARD_ERRORS, fit.betaStandardError()));
     }
     o.put("wall_seconds", wallSeconds);
     ObjectNode t = o.putObject("timings_seconds");

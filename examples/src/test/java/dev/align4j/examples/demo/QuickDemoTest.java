@@ -33,12 +33,12 @@ class QuickDemoTest {
         "seed"}) {
       assertTrue(at(s, key).isNumber(), "summary.json has a number at " + key);
     }
-    // The quick trace is short: the fitted curve may not turn down, and then d* is null with a note saying so.
+    // The quick trace is short: the fitted curve may not turn down measurably, and then d* is null with a note.
     JsonNode fit = at(s, "overoptimization.fit");
-    if (fit.path("beta").asDouble() > 0) {
-      assertTrue(fit.path("d_star").isNumber(), fit.toString());
+    if (fit.path("d_star").isNull()) {
+      assertTrue(fit.path("note").asText().startsWith("no peak"), fit.toString());
     } else {
-      assertTrue(fit.path("d_star").isNull() && fit.path("note").asText().startsWith("no peak"), fit.toString());
+      assertTrue(fit.path("beta").asDouble() > 2 * fit.path("beta_standard_error").asDouble(), fit.toString());
     }
     assertEquals(1, s.get("seed").asInt());
     for (String f : new String[] {"report.html", "accuracy.png", "overoptimization.png", "reward.png", "kl.png",
