@@ -22,6 +22,7 @@ import dev.align4j.core.model.Pretrained;
 import dev.align4j.core.rl.BuiltinRewards;
 import dev.align4j.core.rl.LogprobConsistency;
 import dev.align4j.core.rl.LogprobMismatchException;
+import dev.align4j.core.rl.OnlineRun;
 import dev.align4j.core.rl.RewardSources;
 import dev.align4j.core.rl.RlArgs;
 import dev.align4j.core.rl.Rollouts;
@@ -177,6 +178,18 @@ class OnlineRlIntegrationTest {
           () -> LogprobConsistency.check(ok, p.lm(), 0.7, LogprobConsistency.DEFAULT_TOLERANCE),
           "scoring at another temperature than sampling is caught");
       assertTrue(t.getMessage().contains("sampling temperature"), t.getMessage());
+
+      // Trainers hand every iteration's training forward pass to OnlineRun: a mismatch in a later batch is caught
+      // and named by its iteration, not only in the first.
+      float[] training = ok.samplingLogprobs().clone();
+      try (OnlineRun online = new OnlineRun("grpo", rl(1e-3, 3, 1, 0.0), RunFolder.open(dir.resolve("run"),
+          RunFolder.Mode.RESUME_OR_NEW), CONFIG, List.of())) {
+        online.checkLogprobs(ok, training, 1);
+        training[ok.responseWidth() + 1] += 0.05f;
+        LogprobMismatchException later = assertThrows(LogprobMismatchException.class,
+            () -> online.checkLogprobs(ok, training, 2));
+        assertTrue(later.getMessage().startsWith("grpo iteration 2: "), later.getMessage());
+      }
     }
   }
 
