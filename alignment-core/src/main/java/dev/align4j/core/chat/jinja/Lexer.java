@@ -46,7 +46,15 @@ final class Lexer {
 
   static List<Token> tokenize(String source, boolean trimBlocks, boolean lstripBlocks) {
     Lexer lx = new Lexer(source, trimBlocks, lstripBlocks);
-    lx.run();
+    try {
+      lx.run();
+    } catch (StackOverflowError e) {
+      // java.util.regex recurses once per repetition of a group, e.g. per digit of FLOAT's and INTEGER's
+      // "(_?\d)*": a number literal of some 10,000 digits overflows a 1 MiB stack
+      throw TemplateException.overLimit(RenderLimits.Limit.DEPTH, lx.line, "the Java stack overflowed while reading"
+          + " a token of the template (Java's regex engine recurses once per digit of a number literal); shorten the"
+          + " literal or read the template on a thread with a larger stack (-Xss)");
+    }
     return lx.out;
   }
 
