@@ -6,6 +6,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.align4j.core.chat.jinja.Environment;
+import dev.align4j.core.chat.jinja.RenderLimits;
 import dev.align4j.core.chat.jinja.Rendered;
 import dev.align4j.core.chat.jinja.Template;
 import dev.align4j.core.chat.jinja.TemplateException;
@@ -27,6 +28,11 @@ import java.util.Map;
  * {@code documents = None}, {@code add_generation_prompt = False} and the special tokens ({@link SpecialTokens});
  * variables given to {@link #render} override them and may add any keyword the template reads (e.g.
  * {@code enable_thinking}).
+ *
+ * <p>A template is code from a downloaded file, so it is parsed and rendered under the {@link RenderLimits} of its
+ * environment: {@link RenderLimits#defaults()} unless {@link #load(Path, String, Environment)} or
+ * {@link #of(String, Map, Environment)} is given an environment with others, e.g.
+ * {@code TransformersJinja.environment().withLimits(RenderLimits.defaults().withMaxDepth(1000))}.
  */
 public final class ChatTemplate {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,7 +53,8 @@ public final class ChatTemplate {
    * Loads the default chat template of a Hugging Face folder.
    *
    * @throws IllegalArgumentException when the folder has no chat template or its files are malformed
-   * @throws TemplateException when the template does not parse (the message names the line)
+   * @throws TemplateException when the template does not parse or nests deeper than {@link RenderLimits#maxDepth()}
+   *     (the message names the line)
    */
   public static ChatTemplate load(Path modelDir) throws IOException {
     return load(modelDir, null);
@@ -58,7 +65,10 @@ public final class ChatTemplate {
     return load(modelDir, templateName, TransformersJinja.environment());
   }
 
-  /** As {@link #load(Path, String)}, compiled in {@code env} (e.g. with a fixed clock for {@code strftime_now}). */
+  /**
+   * As {@link #load(Path, String)}, compiled in {@code env}: e.g. with a fixed clock for {@code strftime_now}, or
+   * with other {@link RenderLimits} ({@link Environment#withLimits}).
+   */
   public static ChatTemplate load(Path modelDir, String templateName, Environment env) throws IOException {
     checkNotNull(modelDir, "modelDir");
     checkArgument(Files.isDirectory(modelDir), "model folder %s does not exist or is not a folder", modelDir);
@@ -98,7 +108,13 @@ public final class ChatTemplate {
 
   /** A template from its source, with the given special-token variables (e.g. for tests or in-memory models). */
   public static ChatTemplate of(String source, Map<String, Object> specialTokens) {
-    return new ChatTemplate("default", source, new LinkedHashMap<>(specialTokens), TransformersJinja.environment());
+    return of(source, specialTokens, TransformersJinja.environment());
+  }
+
+  /** As {@link #of(String, Map)}, compiled in {@code env} (e.g. with other {@link RenderLimits}). */
+  public static ChatTemplate of(String source, Map<String, Object> specialTokens, Environment env) {
+    checkNotNull(env, "env");
+    return new ChatTemplate("default", source, new LinkedHashMap<>(specialTokens), env);
   }
 
   private static JsonNode readJson(Path file) throws IOException {
@@ -125,7 +141,8 @@ public final class ChatTemplate {
   /**
    * Renders with {@link #defaultVariables()} overridden by {@code variables}, which must hold {@code messages}.
    *
-   * @throws TemplateException when the template raises ({@code raise_exception}) or uses an unsupported construct
+   * @throws TemplateException when the template raises ({@code raise_exception}), uses an unsupported construct or
+   *     goes over its {@link RenderLimits} (kind {@link TemplateException.Kind#LIMIT})
    */
   public Rendered render(Map<String, ?> variables) {
     checkNotNull(variables, "variables");
@@ -157,5 +174,10 @@ public final class ChatTemplate {
 
   public String source() {
     return source;
+  }
+
+  /** The limits this template is rendered under. */
+  public RenderLimits limits() {
+    return template.limits();
   }
 }

@@ -3,12 +3,14 @@ package dev.align4j.core.chat.jinja;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The settings a template is compiled and rendered with, after jinja2's {@code Environment}: whitespace handling, the
- * enabled extension tags, and the filters, tests and globals templates can use. Start from {@link #builder()}, which
- * holds jinja2's built-ins, and add or override what an application needs (transformers replaces {@code tojson}).
- * Immutable once built; one environment serves any number of templates and threads.
+ * enabled extension tags, the filters, tests and globals templates can use, and the {@link RenderLimits} that stop a
+ * hostile template. Start from {@link #builder()}, which holds jinja2's built-ins and the default limits, and add or
+ * override what an application needs (transformers replaces {@code tojson}). Immutable once built; one environment
+ * serves any number of templates and threads.
  */
 public final class Environment {
   /** A filter: {@code value|name(args, kw=...)}. */
@@ -30,6 +32,7 @@ public final class Environment {
   private final Map<String, Filter> filters;
   private final Map<String, Test> tests;
   private final Map<String, Object> globals;
+  private final RenderLimits limits;
 
   private Environment(Builder b) {
     this.trimBlocks = b.trimBlocks;
@@ -39,6 +42,18 @@ public final class Environment {
     this.filters = Map.copyOf(b.filters);
     this.tests = Map.copyOf(b.tests);
     this.globals = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.globals));
+    this.limits = b.limits;
+  }
+
+  private Environment(Environment base, RenderLimits limits) {
+    this.trimBlocks = base.trimBlocks;
+    this.lstripBlocks = base.lstripBlocks;
+    this.loopControls = base.loopControls;
+    this.generationTag = base.generationTag;
+    this.filters = base.filters;
+    this.tests = base.tests;
+    this.globals = base.globals;
+    this.limits = limits;
   }
 
   /** jinja2's defaults: no block trimming, no extensions, the built-in filters, tests and globals. */
@@ -50,11 +65,27 @@ public final class Environment {
     return b;
   }
 
-  /** Parses {@code source}; syntax errors name the template line. */
+  /**
+   * Parses {@code source}; syntax errors name the template line. The template renders with this environment's
+   * {@link #limits()}.
+   *
+   * @throws TemplateException of kind {@link TemplateException.Kind#SYNTAX} (or {@code UNSUPPORTED}) when the source
+   *     does not parse, or {@link TemplateException.Kind#LIMIT} when it nests deeper than {@code maxDepth}
+   */
   public Template compile(String source) {
     List<Ast.Stmt> body = Parser.parse(Lexer.tokenize(source, trimBlocks, lstripBlocks), loopControls,
-        generationTag);
+        generationTag, limits);
     return new Template(this, body);
+  }
+
+  /** The limits templates of this environment are parsed and rendered under. */
+  public RenderLimits limits() {
+    return limits;
+  }
+
+  /** A copy of this environment with other limits (templates compiled in it use them). */
+  public Environment withLimits(RenderLimits newLimits) {
+    return new Environment(this, Objects.requireNonNull(newLimits, "limits"));
   }
 
   Filter filter(String name) {
@@ -86,8 +117,15 @@ public final class Environment {
     private final Map<String, Filter> filters = new LinkedHashMap<>();
     private final Map<String, Test> tests = new LinkedHashMap<>();
     private final Map<String, Object> globals = new LinkedHashMap<>();
+    private RenderLimits limits = RenderLimits.defaults();
 
     private Builder() {}
+
+    /** The limits a render may not exceed (default {@link RenderLimits#defaults()}). */
+    public Builder limits(RenderLimits l) {
+      this.limits = Objects.requireNonNull(l, "limits");
+      return this;
+    }
 
     /** {@code trim_blocks}: drop the first newline after a block tag. */
     public Builder trimBlocks(boolean on) {

@@ -22,8 +22,6 @@ final class Lexer {
   private static final Pattern INTEGER = Pattern.compile(
       "(0b(_?[0-1])+|0o(_?[0-7])+|0x(_?[\\da-f])+|[1-9](_?\\d)*|0(_?0)*)", Pattern.CASE_INSENSITIVE);
   private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{Nl}_][\\p{L}\\p{Nl}\\p{Mn}\\p{Mc}\\p{Nd}\\p{Pc}]*");
-  private static final Pattern STRING = Pattern.compile(
-      "('([^'\\\\]*(?:\\\\.[^'\\\\]*)*)'|\"([^\"\\\\]*(?:\\\\.[^\"\\\\]*)*)\")", Pattern.DOTALL);
   private static final String[] OPERATORS = {"//", "**", "==", "!=", ">=", "<=", "+", "-", "/", "*", "%", "~", "[",
       "]", "(", ")", "{", "}", ">", "<", "=", ".", ":", "|", ",", ";"};
   private static final Pattern RAW_BEGIN = Pattern.compile("\\{%[-+]?\\s*raw\\s*(?:-%}\\s*|%})", Pattern.UNICODE_CHARACTER_CLASS);
@@ -37,6 +35,8 @@ final class Lexer {
   private int pos;
   private int line = 1;
   private boolean lineStarting = true;
+  /** Where "{{", "{%" and "{#" next occur at or after the last search (-1: nowhere; -2: not searched yet). */
+  private final int[] nextDelimiter = {-2, -2, -2};
 
   private Lexer(String source, boolean trimBlocks, boolean lstripBlocks) {
     this.src = normalize(source);
@@ -46,7 +46,15 @@ final class Lexer {
 
   static List<Token> tokenize(String source, boolean trimBlocks, boolean lstripBlocks) {
     Lexer lx = new Lexer(source, trimBlocks, lstripBlocks);
-    lx.run();
+    try {
+      lx.run();
+    } catch (StackOverflowError e) {
+      // java.util.regex recurses once per repetition of a group, e.g. per digit of FLOAT's and INTEGER's
+      // "(_?\d)*": a number literal of some 10,000 digits overflows a 1 MiB stack
+      throw TemplateException.overLimit(RenderLimits.Limit.DEPTH, lx.line, "the Java stack overflowed while reading"
+          + " a token of the template (Java's regex engine recurses once per digit of a number literal); shorten the"
+          + " literal or read the template on a thread with a larger stack (-Xss)");
+    }
     return lx.out;
   }
 
@@ -89,9 +97,15 @@ final class Lexer {
   }
 
   private int nextTagStart(int from) {
+    // each delimiter's next position is remembered, so a template without comments is not searched to its end for
+    // "{#" at every tag (which made reading 100,000 tags quadratic)
+    String[] delimiters = {"{{", "{%", "{#"};
     int best = -1;
-    for (String d : new String[] {"{{", "{%", "{#"}) {
-      int i = src.indexOf(d, from);
+    for (int k = 0; k < 3; k++) {
+      if (nextDelimiter[k] == -2 || nextDelimiter[k] >= 0 && nextDelimiter[k] < from) {
+        nextDelimiter[k] = src.indexOf(delimiters[k], from);
+      }
+      int i = nextDelimiter[k];
       if (i >= 0 && (best < 0 || i < best)) {
         best = i;
       }
@@ -254,15 +268,27 @@ final class Lexer {
     return true;
   }
 
+  /**
+   * jinja2's string_re, {@code '([^'\\]*(?:\\.[^'\\]*)*)'} or the same with {@code "}, DOTALL, scanned by hand:
+   * java.util.regex recurses once per escape, and a literal with 2,000 of them overflowed the stack.
+   */
   private boolean string() {
-    Matcher m = STRING.matcher(src).region(pos, src.length());
-    if (!m.lookingAt()) {
+    int n = src.length();
+    char quote = src.charAt(pos);
+    if (quote != '\'' && quote != '"') {
       return false;
     }
-    String raw = m.group();
+    int i = pos + 1;
+    while (i < n && src.charAt(i) != quote) {
+      i += src.charAt(i) == '\\' ? 2 : 1;
+    }
+    if (i >= n) {
+      return false;
+    }
+    String raw = src.substring(pos, i + 1);
     emit(Type.STRING, unescape(raw.substring(1, raw.length() - 1), line), line);
     line += countNewlines(raw);
-    pos = m.end();
+    pos = i + 1;
     return true;
   }
 

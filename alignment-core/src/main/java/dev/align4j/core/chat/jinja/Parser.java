@@ -15,6 +15,12 @@ import java.util.Set;
  * A recursive-descent parser ported from jinja2 3.1's {@code jinja2/parser.py}, method for method, so that operator
  * precedence matches Python exactly. In particular a filter binds tighter than every binary operator:
  * {@code 'a' + x | trim + 'b'} is {@code 'a' + (x|trim) + 'b'}, and {@code -x|abs} is {@code (-x)|abs}.
+ *
+ * <p>Nesting is counted against {@link RenderLimits#maxDepth()} so that 10,000 {@code (} end in a
+ * {@link TemplateException.Kind#LIMIT} error naming the line, not a {@link StackOverflowError}. Every cycle of the
+ * descent passes through one of the counted methods: {@link #parseStatement} (a block inside a block),
+ * {@link #parseUnary} (a bracket, call argument, subscript or unary operator inside an expression), and the
+ * recursions of {@link #parseNot} ({@code not not x}) and {@link #parseCondexpr} ({@code a if b else c if d ...}).
  */
 final class Parser {
   private static final Set<String> COMPARE_OPS = Set.of("==", "!=", "<", "<=", ">", ">=");
@@ -24,21 +30,45 @@ final class Parser {
   private final List<Token> tokens;
   private final boolean loopControls;
   private final boolean generationTag;
+  private final int maxDepth;
   private int at;
+  private int depth;
 
-  private Parser(List<Token> tokens, boolean loopControls, boolean generationTag) {
+  private Parser(List<Token> tokens, boolean loopControls, boolean generationTag, int maxDepth) {
     this.tokens = tokens;
     this.loopControls = loopControls;
     this.generationTag = generationTag;
+    this.maxDepth = maxDepth;
   }
 
-  static List<Stmt> parse(List<Token> tokens, boolean loopControls, boolean generationTag) {
-    Parser p = new Parser(tokens, loopControls, generationTag);
-    List<Stmt> body = p.subparse(Set.of());
+  static List<Stmt> parse(List<Token> tokens, boolean loopControls, boolean generationTag, RenderLimits limits) {
+    Parser p = new Parser(tokens, loopControls, generationTag, limits.maxDepth());
+    List<Stmt> body;
+    try {
+      body = p.subparse(Set.of());
+    } catch (StackOverflowError e) {
+      // the depth count should fire first; this is for a thread whose stack is too small for maxDepth
+      throw TemplateException.overLimit(RenderLimits.Limit.DEPTH, p.current().line(), "the Java stack overflowed"
+          + " while parsing, before maxDepth = " + p.maxDepth + " was reached; lower it with"
+          + " RenderLimits.withMaxDepth(...) or parse on a thread with a larger stack (-Xss)");
+    }
     if (p.current().type() != Type.EOF) {
       throw p.fail("unexpected " + p.current().describe(), p.current().line());
     }
     return body;
+  }
+
+  /** Opens one nesting level; pair with {@link #exit()} in a {@code finally}. */
+  private void enter() {
+    if (++depth > maxDepth) {
+      throw TemplateException.overLimit(RenderLimits.Limit.DEPTH, current().line(), "the template nests deeper than"
+          + " maxDepth = " + maxDepth + " levels (blocks inside blocks, brackets and operators inside expressions); "
+          + RenderLimits.Limit.DEPTH.remedy());
+    }
+  }
+
+  private void exit() {
+    depth--;
   }
 
   // ---- token stream ----
@@ -144,6 +174,15 @@ final class Parser {
   }
 
   private Stmt parseStatement() {
+    enter();
+    try {
+      return parseStatementInner();
+    } finally {
+      exit();
+    }
+  }
+
+  private Stmt parseStatementInner() {
     Token t = current();
     if (t.type() != Type.NAME) {
       throw fail("tag name expected", t.line());
@@ -334,7 +373,15 @@ final class Parser {
     Expr expr1 = parseOr();
     while (skipName("if")) {
       Expr expr2 = parseOr();
-      Expr expr3 = skipName("else") ? parseCondexpr() : null;
+      Expr expr3 = null;
+      if (skipName("else")) {
+        enter();
+        try {
+          expr3 = parseCondexpr();
+        } finally {
+          exit();
+        }
+      }
       expr1 = new Expr.Cond(expr2, expr1, expr3, line);
       line = current().line();
     }
@@ -364,7 +411,12 @@ final class Parser {
   private Expr parseNot() {
     if (current().isName("not")) {
       int line = next().line();
-      return new Expr.Not(parseNot(), line);
+      enter();
+      try {
+        return new Expr.Not(parseNot(), line);
+      } finally {
+        exit();
+      }
     }
     return parseCompare();
   }
@@ -435,6 +487,15 @@ final class Parser {
   }
 
   private Expr parseUnary(boolean withFilter) {
+    enter();
+    try {
+      return parseUnaryInner(withFilter);
+    } finally {
+      exit();
+    }
+  }
+
+  private Expr parseUnaryInner(boolean withFilter) {
     Token t = current();
     Expr node;
     if (t.isOp("-")) {

@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * Executes a parsed template once. Scoping follows jinja2: every for-loop iteration and every macro call gets a fresh
  * scope whose assignments vanish when it ends (hence {@code namespace()} in real templates), while {@code if} blocks
- * assign into the enclosing scope.
+ * assign into the enclosing scope. Every block, expression, filter, loop step and write is charged to a
+ * {@link RenderBudget}, so a hostile template ends in a {@link TemplateException.Kind#LIMIT} error, not a hang.
  */
 final class Renderer {
   private enum Flow { NORMAL, BREAK, CONTINUE }
@@ -50,10 +51,14 @@ final class Renderer {
   private final Scope top;
   private final StringBuilder root = new StringBuilder();
   private final List<Rendered.Span> spans = new ArrayList<>();
+  private final RenderBudget budget;
   private int loopDepth;
+  /** The line of the statement or expression most recently entered, for a {@link StackOverflowError}. */
+  private int line;
 
   Renderer(Environment env, Map<String, ?> variables) {
     this.env = env;
+    this.budget = new RenderBudget(env.limits());
     Scope globals = new Scope(null);
     globals.vars.putAll(env.globals());
     Scope context = new Scope(globals);
@@ -62,32 +67,54 @@ final class Renderer {
   }
 
   Rendered run(List<Stmt> body) {
-    exec(body, top, root);
+    try {
+      exec(body, top, root);
+    } catch (StackOverflowError e) {
+      // the depth limit should fire first; this catches what it does not count, e.g. the repr of a list nested
+      // 100,000 deep by a loop, or a thread whose stack is too small for maxDepth
+      throw budget.stackOverflow(line);
+    }
     return new Rendered(root.toString(), spans);
   }
 
   // ---- statements ----
 
   private Flow exec(List<Stmt> body, Scope scope, StringBuilder out) {
-    for (Stmt s : body) {
-      Flow f;
-      try {
-        f = execOne(s, scope, out);
-      } catch (TemplateException e) {
-        throw e.atLine(s.line());
-      }
-      if (f != Flow.NORMAL) {
-        return f;
-      }
+    if (body.isEmpty()) {
+      return Flow.NORMAL;
     }
-    return Flow.NORMAL;
+    budget.enter(body.get(0).line());
+    try {
+      for (Stmt s : body) {
+        line = s.line();
+        budget.tick(line);
+        Flow f;
+        try {
+          f = execOne(s, scope, out);
+        } catch (TemplateException e) {
+          throw e.atLine(s.line());
+        }
+        if (f != Flow.NORMAL) {
+          return f;
+        }
+      }
+      return Flow.NORMAL;
+    } finally {
+      budget.exit();
+    }
+  }
+
+  /** Appends to {@code out} unless that would make it longer than {@code maxOutputChars}. */
+  private void write(StringBuilder out, CharSequence text, int at) {
+    budget.output(out.length() + text.length(), at);
+    out.append(text);
   }
 
   private Flow execOne(Stmt s, Scope scope, StringBuilder out) {
     if (s instanceof Ast.Text) {
-      out.append(((Ast.Text) s).data());
+      write(out, ((Ast.Text) s).data(), s.line());
     } else if (s instanceof Ast.Print) {
-      out.append(Py.str(eval(((Ast.Print) s).expr(), scope)));
+      write(out, Py.str(eval(((Ast.Print) s).expr(), scope)), s.line());
     } else if (s instanceof Ast.If) {
       Ast.If i = (Ast.If) s;
       for (Ast.Branch b : i.branches()) {
@@ -113,12 +140,12 @@ final class Renderer {
     } else if (s instanceof Ast.CallBlock) {
       Ast.CallBlock cb = (Ast.CallBlock) s;
       Macro caller = new Macro("caller", cb.params(), cb.defaults(), cb.body(), scope);
-      out.append(Py.str(call(cb.call(), scope, caller)));
+      write(out, Py.str(call(cb.call(), scope, caller)), s.line());
     } else if (s instanceof Ast.FilterBlock) {
       Ast.FilterBlock fb = (Ast.FilterBlock) s;
       StringBuilder buf = new StringBuilder();
       exec(fb.body(), new Scope(scope), buf);
-      out.append(Py.str(applyFilters(fb.filter(), buf.toString(), scope)));
+      write(out, Py.str(applyFilters(fb.filter(), buf.toString(), scope)), s.line());
     } else if (s instanceof Ast.With) {
       Ast.With w = (Ast.With) s;
       Scope inner = new Scope(scope);
@@ -133,7 +160,7 @@ final class Renderer {
       Flow f = exec(((Ast.Generation) s).body(), scope, buf);
       int start = root.length();
       spans.add(new Rendered.Span(start, start + buf.length()));
-      out.append(buf);
+      write(out, buf, s.line());
       return f;
     } else if (s instanceof Ast.Break || s instanceof Ast.Continue) {
       if (loopDepth == 0) {
@@ -153,6 +180,7 @@ final class Renderer {
     if (f.filter() != null) {
       List<Object> kept = new ArrayList<>();
       for (Object item : items) {
+        budget.loopStep(f.line());
         Scope probe = new Scope(scope);
         assign(f.target(), item, probe);
         if (Py.truthy(eval(f.filter(), probe))) {
@@ -169,6 +197,7 @@ final class Renderer {
     loopDepth++;
     try {
       for (int i = 0; i < items.size(); i++) {
+        budget.loopStep(f.line());
         Scope iter = new Scope(scope);
         loop.advance(i);
         iter.vars.put("loop", loop);
@@ -265,10 +294,18 @@ final class Renderer {
   // ---- expressions ----
 
   private Object eval(Expr e, Scope scope) {
+    line = e.line();
+    budget.enter(line);
     try {
-      return evalInner(e, scope);
+      Object v = evalInner(e, scope);
+      if (v instanceof String) {
+        budget.output(((String) v).length(), e.line());
+      }
+      return v;
     } catch (TemplateException ex) {
       throw ex.atLine(e.line());
+    } finally {
+      budget.exit();
     }
   }
 
@@ -348,6 +385,9 @@ final class Renderer {
       Expr.Binary b = (Expr.Binary) e;
       Object l = defined(eval(b.left(), scope));
       Object r = defined(eval(b.right(), scope));
+      if (b.op().equals("*")) {
+        budget.repetition(l, r, b.line());
+      }
       return Py.arithmetic(b.op(), l, r);
     }
     if (e instanceof Expr.Concat) {
@@ -461,6 +501,17 @@ final class Renderer {
   /** Applies a filter chain; {@code value} replaces the innermost null subject (filter blocks, set blocks). */
   private Object applyFilters(Expr filterExpr, Object value, Scope scope) {
     Expr.Filter f = (Expr.Filter) filterExpr;
+    line = f.line();
+    budget.enter(line);
+    try {
+      budget.tick(line);
+      return applyFilter(f, value, scope);
+    } finally {
+      budget.exit();
+    }
+  }
+
+  private Object applyFilter(Expr.Filter f, Object value, Scope scope) {
     Object subject = f.subject() == null ? value
         : f.subject() instanceof Expr.Filter ? applyFilters(f.subject(), value, scope) : eval(f.subject(), scope);
     Environment.Filter filter = env.filter(f.name());

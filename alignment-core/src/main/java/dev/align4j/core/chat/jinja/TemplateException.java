@@ -1,5 +1,7 @@
 package dev.align4j.core.chat.jinja;
 
+import java.util.Optional;
+
 /**
  * A template that cannot be parsed or rendered. The message names the template line where one is known, so that a user
  * can find the construct in a 100-line chat template.
@@ -20,18 +22,36 @@ public final class TemplateException extends RuntimeException {
     /** The immutable sandbox forbids it, e.g. {@code list.append} ({@code SecurityError}). */
     SECURITY,
     /** Valid jinja2 that this interpreter does not implement (a tag, filter, test or method). */
-    UNSUPPORTED
+    UNSUPPORTED,
+    /**
+     * The template went over one of its {@link RenderLimits} (nesting depth, loop steps, output size or wall time;
+     * {@link #limit()} says which), or nested so deeply that the Java stack overflowed first. jinja2 has no such
+     * class: there the sandbox lets loops run and Python raises {@code RecursionError}. The message names the limit,
+     * its value, the template line and how to raise it.
+     */
+    LIMIT
   }
 
   private final Kind kind;
   private final int line;
   private final String detail;
+  private final RenderLimits.Limit limit;
 
   public TemplateException(Kind kind, int line, String detail) {
+    this(kind, line, detail, null);
+  }
+
+  private TemplateException(Kind kind, int line, String detail, RenderLimits.Limit limit) {
     super(format(kind, line, detail));
     this.kind = kind;
     this.line = line;
     this.detail = detail;
+    this.limit = limit;
+  }
+
+  /** A {@link Kind#LIMIT} exception for going over {@code limit} at {@code line}. */
+  static TemplateException overLimit(RenderLimits.Limit limit, int line, String detail) {
+    return new TemplateException(Kind.LIMIT, line, detail, limit);
   }
 
   private static String format(Kind kind, int line, String detail) {
@@ -43,7 +63,7 @@ public final class TemplateException extends RuntimeException {
 
   /** Returns a copy that names {@code line} unless this exception already names one. */
   public TemplateException atLine(int newLine) {
-    return line > 0 || newLine <= 0 ? this : new TemplateException(kind, newLine, detail);
+    return line > 0 || newLine <= 0 ? this : new TemplateException(kind, newLine, detail, limit);
   }
 
   public Kind kind() {
@@ -53,6 +73,11 @@ public final class TemplateException extends RuntimeException {
   /** The 1-based template line, or 0 when unknown. */
   public int line() {
     return line;
+  }
+
+  /** For {@link Kind#LIMIT}, the limit the template went over; empty for every other kind. */
+  public Optional<RenderLimits.Limit> limit() {
+    return Optional.ofNullable(limit);
   }
 
   /** The message without the line prefix (for {@link Kind#RAISED}, exactly what the template passed). */
