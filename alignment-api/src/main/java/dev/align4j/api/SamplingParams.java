@@ -22,6 +22,62 @@ public record SamplingParams(double temperature, int topK, double topP, int maxN
     checkNotNull(eos, "eos");
   }
 
+  /** A builder with the defaults of TRL's generation settings: temperature 1, no top-k, top-p 1, 256 new tokens. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding these values. */
+  public Builder toBuilder() {
+    return new Builder().temperature(temperature).topK(topK).topP(topP).maxNewTokens(maxNewTokens).eos(eos);
+  }
+
+  /** Builds {@link SamplingParams}; each setter names its default. */
+  public static final class Builder {
+    private double temperature = 1.0;
+    private int topK;
+    private double topP = 1.0;
+    private int maxNewTokens = 256;
+    private EosHandling eos = EosHandling.STOP;
+
+    private Builder() {}
+
+    /** Divides the logits, 0 greedy; default 1.0. */
+    public Builder temperature(double v) {
+      this.temperature = v;
+      return this;
+    }
+
+    /** Keep the k most likely tokens, 0 off; default 0. */
+    public Builder topK(int v) {
+      this.topK = v;
+      return this;
+    }
+
+    /** Keep the smallest set of tokens reaching probability p, 1 off; default 1.0. */
+    public Builder topP(double v) {
+      this.topP = v;
+      return this;
+    }
+
+    /** Upper bound on generated tokens; default 256 (TRL's {@code max_completion_length} of GRPO). */
+    public Builder maxNewTokens(int v) {
+      this.maxNewTokens = v;
+      return this;
+    }
+
+    /** Whether generation stops at EOS; default it does. */
+    public Builder eos(EosHandling v) {
+      this.eos = v;
+      return this;
+    }
+
+    /** The parameters; throws {@link IllegalArgumentException} naming the first invalid field. */
+    public SamplingParams build() {
+      return new SamplingParams(temperature, topK, topP, maxNewTokens, eos);
+    }
+  }
+
   /** Plain sampling at the given temperature, stopping at EOS. */
   public static SamplingParams sample(double temperature, int maxNewTokens) {
     return new SamplingParams(temperature, 0, 1.0, maxNewTokens, EosHandling.STOP);

@@ -2,7 +2,6 @@ package dev.align4j.core.chat;
 
 import dev.align4j.api.data.Message;
 import dev.align4j.core.chat.jinja.Rendered;
-import dev.align4j.core.data.ExampleTokenizer;
 import dev.align4j.api.data.TokenizedSequence;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,7 +20,7 @@ import java.util.Optional;
  * exchange without it, and the completion is what the whole adds after the prompt (a template that rewrites the
  * prompt when a completion follows is refused).
  */
-public final class TemplateChatRendering implements ExampleTokenizer.ChatRendering, AutoCloseable {
+public final class TemplateChatRendering implements ChatRendering, AutoCloseable {
   private final ChatTemplate template;
   private final ChatTokenizer tokenizer;
 

@@ -3,6 +3,7 @@ package dev.align4j.core.data;
 import dev.align4j.api.data.Demonstration;
 import dev.align4j.api.data.Message;
 import dev.align4j.api.data.PreferencePair;
+import dev.align4j.api.data.Prompt;
 import dev.align4j.api.data.Text;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -112,8 +113,8 @@ public final class DataFiles {
    * Prompt-only data for online RL: {@code {"prompt": ...}} plus any other fields (e.g. {@code answer} for an
    * exact-match reward), kept as strings.
    */
-  public static Dataset<PromptExample> prompts(Path file) throws IOException {
-    List<PromptExample> out = new ArrayList<>();
+  public static Dataset<Prompt> prompts(Path file) throws IOException {
+    List<Prompt> out = new ArrayList<>();
     List<JsonlLines.Line> lines = JsonlLines.read(file);
     for (JsonlLines.Line line : lines) {
       Text prompt = line.text("prompt");
@@ -123,7 +124,7 @@ public final class DataFiles {
           fields.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
         }
       });
-      out.add(new PromptExample(prompt, fields));
+      out.add(new Prompt(prompt, fields));
     }
     return new Dataset<>(out, new DataReport(lines.size(), 0, 0, 0));
   }

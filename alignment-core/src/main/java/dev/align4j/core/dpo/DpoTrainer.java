@@ -1,30 +1,35 @@
 package dev.align4j.core.dpo;
 
+import static com.google.common.base.Preconditions.checkNotNull;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.api.SamplingParams;
+import dev.align4j.api.TrainablePolicy;
+import dev.align4j.api.data.PolicyTokenizer;
 import dev.align4j.api.data.PreferencePair;
 import dev.align4j.api.data.TokenizedSequence;
 import dev.align4j.api.kernel.KernelProviders;
+import dev.align4j.api.objective.Objective;
 import dev.align4j.api.objective.ObjectiveResult;
-import dev.align4j.api.train.TrainingListener;
-import dev.align4j.core.chat.TemplateChatRendering;
-import dev.align4j.core.data.Dataset;
-import dev.align4j.core.data.ExampleTokenizer;
-import dev.align4j.core.data.TextExampleTokenizer;
+import dev.align4j.core.data.DataReport;
 import dev.align4j.core.eval.ReferenceKl;
 import dev.align4j.core.model.CompletionLogprobs;
-import dev.align4j.core.model.LanguageModel;
-import dev.align4j.core.model.Pretrained;
 import dev.align4j.core.model.Provenance;
-import dev.align4j.core.run.RunFolder;
-import dev.align4j.core.train.BatchOrder;
-import dev.align4j.core.train.LossAndMetrics;
-import dev.align4j.core.train.MicroBatch;
-import dev.align4j.core.train.OfflineRun;
+import dev.align4j.core.runtime.DjlSetup;
+import dev.align4j.core.train.Trainer;
+import dev.align4j.core.train.TrainerSettings;
 import dev.align4j.core.train.TrainingArgs;
-import dev.align4j.core.train.TrainingLoop;
+import dev.align4j.core.train.TrainingResult;
+import dev.align4j.core.train.internal.BatchOrder;
+import dev.align4j.core.train.internal.ConfigJson;
+import dev.align4j.core.train.internal.LossAndMetrics;
+import dev.align4j.core.train.internal.MicroBatch;
+import dev.align4j.core.train.internal.ObjectiveMetrics;
+import dev.align4j.core.train.internal.OfflineRun;
+import dev.align4j.core.train.internal.Policies;
+import dev.align4j.core.train.internal.RunContext;
+import dev.align4j.core.train.internal.TrainingLoop;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,68 +43,106 @@ import org.slf4j.LoggerFactory;
 
 /**
  * DPO (Rafailov et al. 2023): the policy starts as the SFT model and learns from preference pairs directly, its
- * log-ratio to the frozen SFT reference acting as the reward. Reference log-probs are computed once and cached;
- * evaluation reports TRL's reward metrics on held-out pairs and the exact KL to the reference on held-out prompts.
+ * log-ratio to the frozen SFT reference acting as the reward. The model handed in is that reference (it is not
+ * changed); the result holds the trained copy. Reference log-probs are computed once (and, with a run folder, cached
+ * in {@code reference_logps.safetensors}); evaluation reports TRL's reward metrics on held-out pairs and the exact KL
+ * to the reference on held-out prompts.
  */
-public final class DpoTrainer {
+public final class DpoTrainer extends Trainer<DpoTrainer> {
   private static final Logger LOG = LoggerFactory.getLogger(DpoTrainer.class);
   private static final String CACHE = "reference_logps.safetensors";
 
   private final DpoConfig config;
+  private final Objective<DpoBatch> objective;
 
-  public DpoTrainer(DpoConfig config) {
-    this.config = config;
+  private DpoTrainer(DpoConfig config, Objective<DpoBatch> objective, TrainerSettings settings) {
+    super(settings);
+    this.config = checkNotNull(config, "config");
+    this.objective = checkNotNull(objective, "objective");
   }
 
-  /** What a DPO run produced. */
-  public record Result(Path finalModel, long steps, Map<String, Double> metrics, Map<String, Double> initial) {}
+  /** A trainer of {@code config} with its built-in {@link DpoObjective}. */
+  public static DpoTrainer of(DpoConfig config) {
+    return new DpoTrainer(config, config.objective(), TrainerSettings.defaults());
+  }
 
-  /** Trains the policy in {@code model} on {@code train}; {@code eval} may be null. */
-  public Result train(Path model, Dataset<PreferencePair> train, Dataset<PreferencePair> eval, RunFolder run,
-      ObjectNode resolvedConfig, List<TrainingListener> listeners) throws IOException {
+  /** The configuration. */
+  public DpoConfig config() {
+    return config;
+  }
+
+  /**
+   * The same trainer with a user objective (a new DPO variant, say SimPO's length-normalised margin) in place of the
+   * built-in one. It receives the policy's and the reference's summed log-probs of each side and the completion
+   * lengths ({@link DpoBatch}); its scalar outputs become metrics.
+   */
+  public DpoTrainer objective(Objective<DpoBatch> newObjective) {
+    return new DpoTrainer(config, newObjective, settings());
+  }
+
+  @Override
+  protected DpoTrainer withSettings(TrainerSettings newSettings) {
+    return new DpoTrainer(config, objective, newSettings);
+  }
+
+  /** Trains a copy of {@code reference} on {@code train}; {@code eval} may be empty. */
+  public <P extends TrainablePolicy> TrainingResult<P> train(P reference, List<PreferencePair> train,
+      List<PreferencePair> eval) throws IOException {
     TrainingArgs args = config.training();
-    OfflineRun offline = new OfflineRun("dpo", args, run, resolvedConfig);
-    Path start = offline.startFrom(model);
-    try (Pretrained policy = Pretrained.load(start);
-        Pretrained reference = Pretrained.load(model);     // always the initial model, also when resuming
-        TemplateChatRendering chat = TemplateChatRendering.forFolder(start).orElse(null)) {
-      reference.lm().model().setTrainable(false);
-      ExampleTokenizer tokens = new TextExampleTokenizer(policy.tokenizer(), chat);
-      String referenceHash = reference.lm().model().weightsHash();
-      Side trainSide = side(tokens, train, reference.lm(), referenceHash, run.root().resolve(CACHE), "train");
-      Side evalSide = eval == null ? null
-          : side(tokens, eval, reference.lm(), referenceHash, run.root().resolve(CACHE), "eval");
-      Map<String, ReferenceLogprobCache.Entry> cache = new LinkedHashMap<>();
-      trainSide.putInto(cache, "train");
-      if (evalSide != null) {
-        evalSide.putInto(cache, "eval");
-      }
-      ReferenceLogprobCache.save(run.root().resolve(CACHE), cache);
-      List<int[]> klPrompts = new ArrayList<>();
-      if (eval != null) {
+    try (RunContext run = RunContext.open("dpo", config.toMap(), settings(), args.threads())) {
+      P policy = Policies.trainableCopy(reference);
+      try {
+        if (run.checkpoint().isPresent()) {
+          policy.readWeights(run.checkpoint().get());
+        }
+        PolicyTokenizer tokens = policy.tokenizer();
+        Path cacheFile = run.root().map(r -> r.resolve(CACHE)).orElse(null);
+        String referenceHash = Policies.weightsHash(reference);
+        Side trainSide = side(tokens, train, reference, referenceHash, cacheFile, "train");
+        Side evalSide = eval.isEmpty() ? null : side(tokens, eval, reference, referenceHash, cacheFile, "eval");
+        if (cacheFile != null) {
+          Map<String, ReferenceLogprobCache.Entry> cache = new LinkedHashMap<>();
+          trainSide.putInto(cache, "train");
+          if (evalSide != null) {
+            evalSide.putInto(cache, "eval");
+          }
+          ReferenceLogprobCache.save(cacheFile, cache);
+        }
+        List<int[]> klPrompts = new ArrayList<>();
         LinkedHashSet<String> seen = new LinkedHashSet<>();
-        for (PreferencePair p : eval.examples()) {
+        for (PreferencePair p : eval) {
           if (seen.add(p.prompt().toString())) {
             klPrompts.add(tokens.prompt(p.prompt()));
           }
         }
+        long total = args.totalSteps(trainSide.size());
+        Stage stage = new Stage(policy, reference, trainSide, evalSide, klPrompts,
+            new BatchOrder(trainSide.size(), args));
+        TrainingLoop.Result r;
+        try (NDManager optimizerManager = DjlSetup.newManager()) {
+          r = OfflineRun.train("dpo", args, run, Policies.parameters(policy), optimizerManager,
+              policy::writeWeights, total, stage);
+        }
+        if (run.finalModel().isPresent()) {
+          Policies.saveFinal(policy, run.finalModel().get(), Provenance.of("dpo", Policies.describe(reference),
+              "preferences (" + train.size() + " pairs)", ConfigJson.of(config.toMap())));
+        }
+        policy.setTrainable(false);
+        return new TrainingResult<>(policy, total, r.last(), r.initial(), run.history(), run.root());
+      } catch (IOException | RuntimeException | Error e) {
+        policy.close();
+        throw e;
       }
-      long total = args.totalSteps(trainSide.size());
-      Stage stage = new Stage(policy.lm(), reference.lm(), trainSide, evalSide, klPrompts,
-          new BatchOrder(trainSide.size(), args));
-      TrainingLoop.Result r = offline.train(policy.lm().model(), start, total, stage, listeners,
-          Provenance.of("dpo", model.toString(), "preferences (" + train.size() + " pairs)", resolvedConfig), null);
-      return new Result(offline.finalModel(), total, r.last(), r.initial());
     }
   }
 
-  private Side side(ExampleTokenizer tokens, Dataset<PreferencePair> data, LanguageModel reference,
+  private Side side(PolicyTokenizer tokens, List<PreferencePair> data, TrainablePolicy reference,
       String referenceHash, Path cacheFile, String split) throws IOException {
     int max = config.training().maxLength();
     List<TokenizedSequence> chosen = new ArrayList<>();
     List<TokenizedSequence> rejected = new ArrayList<>();
     int truncated = 0;
-    for (PreferencePair p : data.examples()) {
+    for (PreferencePair p : data) {
       TokenizedSequence c = tokens.promptResponse(p.prompt(), p.chosen());
       TokenizedSequence r = tokens.promptResponse(p.prompt(), p.rejected());
       truncated += c.ids().length > max || r.ids().length > max ? 1 : 0;
@@ -107,7 +150,7 @@ public final class DpoTrainer {
       rejected.add(r.truncate(max));
     }
     LOG.info("dpo {} data: {} pairs ({}); {} truncated to max-length {}", split, data.size(),
-        data.report().summary(), truncated, max);
+        DataReport.of(data).summary(), truncated, max);
     int batch = Math.max(1, config.training().batchSize());
     ReferenceLogprobCache.Entry refChosen = ReferenceLogprobCache.get(cacheFile, split + ".chosen", reference,
         referenceHash, chosen, batch);
@@ -138,14 +181,14 @@ public final class DpoTrainer {
   }
 
   private final class Stage implements TrainingLoop.Stage {
-    private final LanguageModel policy;
-    private final LanguageModel reference;
+    private final TrainablePolicy policy;
+    private final TrainablePolicy reference;
     private final Side train;
     private final Side eval;
     private final List<int[]> klPrompts;
     private final BatchOrder order;
 
-    Stage(LanguageModel policy, LanguageModel reference, Side train, Side eval, List<int[]> klPrompts,
+    Stage(TrainablePolicy policy, TrainablePolicy reference, Side train, Side eval, List<int[]> klPrompts,
         BatchOrder order) {
       this.policy = policy;
       this.reference = reference;
@@ -189,17 +232,13 @@ public final class DpoTrainer {
       NDArray sums = CompletionLogprobs.sums(m, policy, rows);                // (2N)
       float[] counts = CompletionLogprobs.counts(rows);
       NDArray lengths = m.create(counts);
-      return config.objective().compute(new DpoBatch(sums.get("0:" + n), sums.get(n + ":"), m.create(refC),
+      return objective.compute(new DpoBatch(sums.get("0:" + n), sums.get(n + ":"), m.create(refC),
           m.create(refR), Optional.of(lengths.get("0:" + n)), Optional.of(lengths.get(n + ":"))));
     }
 
+    /** The scalar outputs of the objective (TRL's rewards/* and logps/* for the built-in one). */
     private Map<String, Double> metrics(ObjectiveResult r) {
-      Map<String, Double> out = new LinkedHashMap<>();
-      for (String k : new String[] {"rewards/chosen", "rewards/rejected", "rewards/accuracies", "rewards/margins",
-          "logps/chosen", "logps/rejected"}) {
-        out.put(k, r.metric(k));
-      }
-      return out;
+      return ObjectiveMetrics.scalars(r);
     }
 
     @Override
@@ -210,7 +249,7 @@ public final class DpoTrainer {
       int batch = Math.max(1, config.training().batchSize());
       Map<String, Double> sums = new LinkedHashMap<>();
       double loss = 0;
-      try (NDManager m = policy.model().manager().newSubManager()) {
+      try (NDManager m = DjlSetup.newManager()) {
         for (int i = 0; i < eval.size(); i += batch) {
           int[] idx = new int[Math.min(batch, eval.size() - i)];
           for (int j = 0; j < idx.length; j++) {

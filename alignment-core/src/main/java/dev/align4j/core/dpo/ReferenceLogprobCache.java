@@ -6,10 +6,10 @@ import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
 import dev.align4j.api.data.TokenizedSequence;
 import dev.align4j.core.model.CompletionLogprobs;
-import dev.align4j.core.model.LanguageModel;
+import dev.align4j.api.Policy;
+import dev.align4j.core.runtime.DjlSetup;
 import dev.align4j.core.model.safetensors.SafetensorsReader;
 import dev.align4j.core.model.safetensors.SafetensorsWriter;
-import dev.align4j.core.model.TransformerModel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +33,7 @@ final class ReferenceLogprobCache {
     return name + ".key";
   }
 
-  /** The cache key of {@code seqs} scored by the reference whose {@link TransformerModel#weightsHash} is given. */
+  /** The cache key of {@code seqs} scored by the reference whose weights hash is given. */
   static String key(String referenceHash, List<TokenizedSequence> seqs) {
     Hasher h = Hashing.sha256().newHasher().putString(referenceHash, StandardCharsets.UTF_8).putInt(seqs.size());
     for (TokenizedSequence s : seqs) {
@@ -46,13 +46,13 @@ final class ReferenceLogprobCache {
   }
 
   /**
-   * Reference log-probs of {@code seqs} under {@code name}, from {@code file} if it holds them under the same key,
-   * else computed.
+   * Reference log-probs of {@code seqs} under {@code name}, from {@code file} (null without a run folder) if it holds
+   * them under the same key, else computed.
    */
-  static Entry get(Path file, String name, LanguageModel reference, String referenceHash,
+  static Entry get(Path file, String name, Policy reference, String referenceHash,
       List<TokenizedSequence> seqs, int batch) throws IOException {
     String key = key(referenceHash, seqs);
-    if (Files.isRegularFile(file)) {
+    if (file != null && Files.isRegularFile(file)) {
       try (SafetensorsReader r = SafetensorsReader.open(file)) {
         if (r.tensors().containsKey(name) && key.equals(r.metadata().get(metadataKey(name)))) {
           return new Entry(r.readFloats(name), key);
@@ -62,7 +62,7 @@ final class ReferenceLogprobCache {
     float[] out = new float[seqs.size()];
     boolean gradMode = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
-    try (NDManager m = reference.model().manager().newSubManager()) {
+    try (NDManager m = DjlSetup.newManager()) {
       for (int i = 0; i < seqs.size(); i += batch) {
         try (NDManager mb = m.newSubManager()) {
           float[] part = CompletionLogprobs.sums(mb, reference, seqs.subList(i, Math.min(seqs.size(), i + batch)))

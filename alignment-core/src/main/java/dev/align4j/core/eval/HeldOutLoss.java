@@ -4,9 +4,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.align4j.api.data.Demonstration;
 import dev.align4j.api.data.TokenizedSequence;
-import dev.align4j.core.data.ExampleTokenizer;
 import dev.align4j.core.model.CompletionLogprobs;
-import dev.align4j.core.model.LanguageModel;
+import dev.align4j.api.TrainablePolicy;
+import dev.align4j.api.data.PolicyTokenizer;
+import dev.align4j.core.runtime.DjlSetup;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,7 +18,8 @@ import java.util.List;
 public final class HeldOutLoss {
   private HeldOutLoss() {}
 
-  public static double of(LanguageModel lm, ExampleTokenizer tokens, List<Demonstration> demos, int batch) {
+  public static double of(TrainablePolicy policy, List<Demonstration> demos, int batch) {
+    PolicyTokenizer tokens = policy.tokenizer();
     List<TokenizedSequence> seqs = new ArrayList<>();
     for (Demonstration d : demos) {
       seqs.add(tokens.demonstration(d));
@@ -26,11 +28,11 @@ public final class HeldOutLoss {
     double count = 0;
     boolean gradMode = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
-    try (NDManager m = lm.model().manager().newSubManager()) {
+    try (NDManager m = DjlSetup.newManager()) {
       for (int i = 0; i < seqs.size(); i += batch) {
         List<TokenizedSequence> part = seqs.subList(i, Math.min(seqs.size(), i + batch));
         try (NDManager mb = m.newSubManager()) {
-          for (float v : CompletionLogprobs.sums(mb, lm, part).toFloatArray()) {
+          for (float v : CompletionLogprobs.sums(mb, policy, part).toFloatArray()) {
             nll -= v;
           }
         }

@@ -5,8 +5,8 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.align4j.api.SamplingParams;
 import dev.align4j.api.data.Completion;
 import dev.align4j.api.kernel.KernelProvider;
-import dev.align4j.core.model.LanguageModel;
-import dev.align4j.core.model.PaddedBatch;
+import dev.align4j.api.TrainablePolicy;
+import dev.align4j.core.runtime.DjlSetup;
 import java.util.List;
 
 /**
@@ -24,7 +24,7 @@ public final class ReferenceKl {
    * @param sampling how the policy samples (temperature 1 measures the policy's own distribution)
    * @return the mean over prompts of the summed per-token KL, in nats
    */
-  public static double mean(LanguageModel policy, LanguageModel reference, List<int[]> prompts,
+  public static double mean(TrainablePolicy policy, TrainablePolicy reference, List<int[]> prompts,
       SamplingParams sampling, long seed, KernelProvider kernels) {
     if (prompts.isEmpty()) {
       return Double.NaN;
@@ -32,7 +32,7 @@ public final class ReferenceKl {
     double total = 0;
     boolean gradMode = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
-    try (NDManager m = policy.model().manager().newSubManager()) {
+    try (NDManager m = DjlSetup.newManager()) {
       for (int start = 0; start < prompts.size(); start += BATCH) {
         List<int[]> part = prompts.subList(start, Math.min(prompts.size(), start + BATCH));
         List<Completion> completions = policy.generate(part, sampling, seed + start);
@@ -45,26 +45,21 @@ public final class ReferenceKl {
   }
 
   /** Σ over rows of the summed per-token KL, prompts left-padded and responses right-padded in one batch. */
-  private static double batchKl(NDManager parent, LanguageModel policy, LanguageModel reference,
+  private static double batchKl(NDManager parent, TrainablePolicy policy, TrainablePolicy reference,
       List<Completion> completions, KernelProvider kernels) {
     int b = completions.size();
     int[][] prompts = new int[b][];
     int[][] responses = new int[b][];
-    int p = 0;
     int r = 1;
     for (int i = 0; i < b; i++) {
       prompts[i] = completions.get(i).promptIds();
       responses[i] = completions.get(i).tokenIds();
-      p = Math.max(p, prompts[i].length);
       r = Math.max(r, responses[i].length);
     }
     try (NDManager m = parent.newSubManager()) {
-      String cols = ":, " + (p - 1) + ":" + (p - 1 + r) + ", :";  // column P−1+j predicts response token j
-      float[] logits = policy.model().logits(PaddedBatch.promptResponse(m, prompts, responses, policy.padId(), r,
-          policy.model().config().slidingWindow())
-          .input()).get(cols).toFloatArray();
-      float[] refLogits = reference.model().logits(PaddedBatch.promptResponse(m, prompts, responses,
-          reference.padId(), r, reference.model().config().slidingWindow()).input()).get(cols).toFloatArray();
+      // (B, R, V) each: entry [b][j] predicts response token j in both models
+      float[] logits = policy.responseLogits(m, List.of(prompts), List.of(responses), r).toFloatArray();
+      float[] refLogits = reference.responseLogits(m, List.of(prompts), List.of(responses), r).toFloatArray();
       int vocab = logits.length / (b * r);
       float[] kl = new float[b * r];
       kernels.fullKl(logits, refLogits, b * r, vocab, kl);

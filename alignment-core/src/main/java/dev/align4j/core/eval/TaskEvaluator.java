@@ -2,8 +2,9 @@ package dev.align4j.core.eval;
 
 import dev.align4j.api.SamplingParams;
 import dev.align4j.api.data.Completion;
-import dev.align4j.core.model.LanguageModel;
-import dev.align4j.core.model.tokenizer.TextTokenizer;
+import dev.align4j.api.Policy;
+import dev.align4j.api.data.PolicyTokenizer;
+import dev.align4j.api.data.Text;
 import dev.align4j.core.task.Family;
 import dev.align4j.core.task.Task;
 import dev.align4j.core.task.TaskWorld;
@@ -21,7 +22,7 @@ import java.util.Set;
  */
 public final class TaskEvaluator {
   private final TaskWorld world;
-  private final TextTokenizer tokenizer;
+  private final PolicyTokenizer tokenizer;
   private final List<Task> tasks;
   private final int samplesPerTask;
   private final int maxNewTokens;
@@ -31,7 +32,7 @@ public final class TaskEvaluator {
    * @param tasks the held-out tasks (balanced over families)
    * @param samplesPerTask completions per task
    */
-  public TaskEvaluator(TaskWorld world, TextTokenizer tokenizer, List<Task> tasks, int samplesPerTask,
+  public TaskEvaluator(TaskWorld world, PolicyTokenizer tokenizer, List<Task> tasks, int samplesPerTask,
       int maxNewTokens, int batch) {
     this.world = world;
     this.tokenizer = tokenizer;
@@ -47,10 +48,10 @@ public final class TaskEvaluator {
   }
 
   /** Completion texts, {@code samplesPerTask} per task, task-major, drawn with {@code seed}. */
-  public List<String> sample(LanguageModel policy, long seed) {
+  public List<String> sample(Policy policy, long seed) {
     List<int[]> prompts = new ArrayList<>();
     for (Task t : tasks) {
-      int[] ids = tokenizer.encode(t.promptText(), true);
+      int[] ids = tokenizer.prompt(Text.plain(t.promptText()));
       for (int s = 0; s < samplesPerTask; s++) {
         prompts.add(ids);
       }
@@ -60,7 +61,7 @@ public final class TaskEvaluator {
       List<Completion> cs = policy.generate(prompts.subList(i, Math.min(prompts.size(), i + batch)),
           SamplingParams.sample(1.0, maxNewTokens), seed * 131 + i);
       for (Completion c : cs) {
-        out.add(tokenizer.decode(c.tokenIds(), true));
+        out.add(tokenizer.decode(c.tokenIds()));
       }
     }
     return out;

@@ -1,36 +1,41 @@
 package dev.align4j.core.grpo;
 
+import static com.google.common.base.Preconditions.checkNotNull;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.align4j.api.RewardFunction;
+import dev.align4j.api.RewardModel;
+import dev.align4j.api.TrainablePolicy;
+import dev.align4j.api.data.Prompt;
 import dev.align4j.api.kernel.GroupAdvantageParams;
 import dev.align4j.api.kernel.KernelProvider;
 import dev.align4j.api.kernel.KernelProviders;
+import dev.align4j.api.objective.Objective;
 import dev.align4j.api.objective.ObjectiveResult;
-import dev.align4j.api.train.TrainingListener;
-import dev.align4j.core.chat.TemplateChatRendering;
-import dev.align4j.core.data.Dataset;
-import dev.align4j.core.data.ExampleTokenizer;
-import dev.align4j.core.data.PromptExample;
-import dev.align4j.core.data.TextExampleTokenizer;
-import dev.align4j.core.model.LanguageModel;
-import dev.align4j.core.model.ModelFolder;
-import dev.align4j.core.model.Pretrained;
 import dev.align4j.core.model.Provenance;
-import dev.align4j.core.rl.OnlineRun;
-import dev.align4j.core.rl.RewardSources;
-import dev.align4j.core.rl.Rollouts;
-import dev.align4j.core.run.RunFolder;
-import dev.align4j.core.train.AdamW;
-import dev.align4j.core.train.GradientStep;
-import dev.align4j.core.train.LossAndMetrics;
-import dev.align4j.core.train.MicroBatch;
-import dev.align4j.core.train.StepResult;
-import dev.align4j.core.train.TrainingCheckpoint;
+import dev.align4j.core.rl.RlArgs;
+import dev.align4j.core.rl.internal.OnlineRun;
+import dev.align4j.core.rl.internal.RewardSources;
+import dev.align4j.core.rl.internal.Rollouts;
+import dev.align4j.core.run.Checkpoints;
+import dev.align4j.core.runtime.DjlSetup;
+import dev.align4j.core.train.Trainer;
+import dev.align4j.core.train.TrainerSettings;
+import dev.align4j.core.train.TrainingResult;
+import dev.align4j.core.train.internal.AdamW;
+import dev.align4j.core.train.internal.ConfigJson;
+import dev.align4j.core.train.internal.GradientStep;
+import dev.align4j.core.train.internal.LossAndMetrics;
+import dev.align4j.core.train.internal.MicroBatch;
+import dev.align4j.core.train.internal.ObjectiveMetrics;
+import dev.align4j.core.train.internal.Policies;
+import dev.align4j.core.train.internal.RunContext;
+import dev.align4j.core.train.internal.StepResult;
+import dev.align4j.core.train.internal.TrainingCheckpoint;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -45,70 +50,127 @@ import java.util.Random;
  * sample G completions per prompt → rewards (per source) → group advantages     (kernel grpo_advantages)
  * → num-iterations × mini-batches of the GRPO loss (k3 KL to the reference when β > 0)
  * </pre>
- * The reference is loaded only when β > 0. Groups whose rewards are all equal carry no learning signal; their share
- * is reported as {@code reward/frac_zero_std}.
+ * The policy handed in is the reference (used only when β > 0, never changed); the result holds the trained copy.
+ * Groups whose rewards are all equal carry no learning signal; their share is reported as
+ * {@code reward/frac_zero_std}.
+ *
+ * <pre>{@code
+ * TrainingResult<AlignModel> r = GrpoTrainer.of(GrpoConfig.builder().numGenerations(8).beta(0.04).build())
+ *     .rewardModel(rm).rewardFunction(sample -> sample.completion().contains("Answer:") ? 0.2 : 0.0)
+ *     .train(sft, prompts);
+ * }</pre>
  */
-public final class GrpoTrainer {
+public final class GrpoTrainer extends Trainer<GrpoTrainer> {
   private final GrpoConfig config;
+  private final Objective<GrpoBatch> objective;
+  private final List<RewardSources.Source> rewards;
 
-  public GrpoTrainer(GrpoConfig config) {
-    this.config = config;
+  private GrpoTrainer(GrpoConfig config, Objective<GrpoBatch> objective, List<RewardSources.Source> rewards,
+      TrainerSettings settings) {
+    super(settings);
+    this.config = checkNotNull(config, "config");
+    this.objective = checkNotNull(objective, "objective");
+    this.rewards = List.copyOf(rewards);
   }
 
-  /** What a GRPO run produced. */
-  public record Result(Path finalPolicy, Map<String, Double> metrics, List<Map<String, Double>> history) {}
+  /** A trainer of {@code config} with the built-in {@link GrpoObjective} of its loss type and no reward yet. */
+  public static GrpoTrainer of(GrpoConfig config) {
+    return new GrpoTrainer(config, config.objective(), List.of(), TrainerSettings.defaults());
+  }
 
-  /** Trains the policy in {@code policyFolder} (also the reference when β > 0) on {@code prompts}. */
-  public Result train(Path policyFolder, Dataset<PromptExample> prompts, RewardSources rewards, RunFolder run,
-      ObjectNode resolvedConfig, List<TrainingListener> listeners) throws IOException {
-    var rl = config.rl();
-    try (OnlineRun online = new OnlineRun("grpo", rl, run, resolvedConfig, listeners)) {
-      Path start = online.checkpoint().orElse(policyFolder);
-      try (Pretrained policy = Pretrained.load(start);
-          Pretrained reference = rl.beta() > 0 ? Pretrained.load(policyFolder) : null;
-          TemplateChatRendering chat = TemplateChatRendering.forFolder(start).orElse(null)) {
-        if (reference != null) {
-          reference.lm().model().setTrainable(false);
+  /** The configuration. */
+  public GrpoConfig config() {
+    return config;
+  }
+
+  /** The same trainer with a user objective over log-probs, old and reference log-probs and advantages. */
+  public GrpoTrainer objective(Objective<GrpoBatch> newObjective) {
+    return new GrpoTrainer(config, newObjective, rewards, settings());
+  }
+
+  /** Adds a reward model with weight 1. */
+  public GrpoTrainer rewardModel(RewardModel model) {
+    return rewardModel(model, 1.0);
+  }
+
+  /** Adds a reward model with a weight. */
+  public GrpoTrainer rewardModel(RewardModel model, double weight) {
+    return new GrpoTrainer(config, objective, RewardSources.withModel(rewards, model, weight), settings());
+  }
+
+  /** Adds a reward function (a verifier, a format check) with weight 1. */
+  public GrpoTrainer rewardFunction(RewardFunction function) {
+    return rewardFunction(function, 1.0);
+  }
+
+  /** Adds a reward function with a weight. */
+  public GrpoTrainer rewardFunction(RewardFunction function, double weight) {
+    return new GrpoTrainer(config, objective, RewardSources.withFunction(rewards, function, weight), settings());
+  }
+
+  @Override
+  protected GrpoTrainer withSettings(TrainerSettings newSettings) {
+    return new GrpoTrainer(config, objective, rewards, newSettings);
+  }
+
+  /** Trains a copy of {@code reference} on {@code prompts} against the added rewards. */
+  public <P extends TrainablePolicy> TrainingResult<P> train(P reference, List<Prompt> prompts) throws IOException {
+    RlArgs rl = config.rl();
+    RewardSources sources = new RewardSources(rewards);
+    if (prompts.isEmpty()) {
+      throw new IllegalArgumentException("GRPO needs at least one prompt, got none");
+    }
+    try (RunContext run = RunContext.open("grpo", config.toMap(), settings(), rl.threads());
+        NDManager optimizerManager = DjlSetup.newManager()) {
+      OnlineRun online = new OnlineRun("grpo", rl, run);
+      P policy = Policies.trainableCopy(reference);
+      try {
+        if (run.checkpoint().isPresent()) {
+          policy.readWeights(run.checkpoint().get());
         }
-        policy.lm().model().setTrainable(true);
-        ExampleTokenizer tokens = new TextExampleTokenizer(policy.tokenizer(), chat);
         long updatesPerIteration = (long) config.numIterations() * config.numMiniBatches();
-        try (AdamW opt = new AdamW(policy.lm().model().parameters(), rl.optimizer(rl.maxSteps() * updatesPerIteration),
-            policy.lm().model().manager())) {
-          long startAfter = online.checkpoint().isPresent()
-              ? TrainingCheckpoint.restore(online.checkpoint().get(), opt).get("step").asLong() : 0;
-          GradientStep stepper = new GradientStep(opt, policy.lm().model().manager());
+        try (AdamW opt = new AdamW(Policies.parameters(policy), rl.optimizer(rl.maxSteps() * updatesPerIteration),
+            optimizerManager)) {
+          long startAfter = run.checkpoint().isPresent()
+              ? TrainingCheckpoint.restore(run.checkpoint().get(), opt).get("step").asLong() : 0;
+          GradientStep stepper = new GradientStep(opt, optimizerManager);
           KernelProvider kernels = KernelProviders.best();
-          List<Map<String, Double>> history = new ArrayList<>();
           Map<String, Double> last = Map.of();
+          TrainablePolicy ref = rl.beta() > 0 ? reference : null;     // β = 0 reads no reference
           for (long it = startAfter + 1; it <= rl.maxSteps(); it++) {
             long t0 = System.nanoTime();
-            Rollouts ro = online.sample(policy.lm(), tokens, prompts, online.prompts(it, prompts.size()),
+            Rollouts ro = online.sample(policy, prompts, online.prompts(it, prompts.size()),
                 config.numGenerations(), it);
-            last = iterate(online, ro, it, (it - 1) * updatesPerIteration, policy.lm(),
-                reference == null ? null : reference.lm(), rewards, stepper, kernels);
-            last.put("perf/tokens_per_second", ro.meanLength() * ro.size() / ((System.nanoTime() - t0) / 1e9));
-            history.add(last);
-            if (it % rl.logEvery() == 0 || it == rl.maxSteps()) {
-              online.log(it, last);
-            }
+            Map<String, Double> values = iterate(online, ro, it, (it - 1) * updatesPerIteration, policy, ref,
+                sources, stepper, kernels);
+            values.put("perf/tokens_per_second", ro.meanLength() * ro.size() / ((System.nanoTime() - t0) / 1e9));
+            last = values;
+            online.record(it, values);
+            long s = it;
+            Checkpoints.Writer writer = folder -> TrainingCheckpoint.write(folder, policy::writeWeights, opt, s,
+                null);
             if (online.checkpointDue(it)) {
-              long s = it;
-              online.checkpoint(it, folder -> TrainingCheckpoint.write(folder, policy.lm().model(), start, opt, s,
-                  null));
+              online.checkpoint(it, writer);
             }
+            online.stopIfCancelled(it, writer);
           }
-          ModelFolder.save(policy.lm().model(), online.finalModel(), start,
-              Provenance.of("grpo", policyFolder.toString(), "prompts (" + prompts.size() + ")", resolvedConfig),
-              null);
-          return new Result(online.finalModel(), last, history);
+          if (run.finalModel().isPresent()) {
+            Policies.saveFinal(policy, run.finalModel().get(), Provenance.of("grpo", Policies.describe(reference),
+                "prompts (" + prompts.size() + ")", ConfigJson.of(config.toMap())));
+          }
+          policy.setTrainable(false);
+          return new TrainingResult<>(policy, rl.maxSteps(), last, Map.of(), run.history(), run.root());
         }
+      } catch (IOException | RuntimeException | Error e) {
+        policy.close();
+        throw e;
       }
     }
   }
 
-  private Map<String, Double> iterate(OnlineRun online, Rollouts ro, long it, long updatesBefore, LanguageModel policy,
-      LanguageModel reference, RewardSources rewards, GradientStep stepper, KernelProvider kernels) {
+  private Map<String, Double> iterate(OnlineRun online, Rollouts ro, long it, long updatesBefore,
+      TrainablePolicy policy, TrainablePolicy reference, RewardSources rewards, GradientStep stepper,
+      KernelProvider kernels) {
     int n = ro.size();
     int r = ro.responseWidth();
     int g = config.numGenerations();
@@ -130,7 +192,7 @@ public final class GrpoTrainer {
     float[] ref = null;
     boolean gradMode = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
-    try (NDManager m = policy.model().manager().newSubManager()) {
+    try (NDManager m = DjlSetup.newManager()) {
       // One generation spans several optimizer steps whenever μ > 1 or it is split into mini-batches: every
       // mini-batch after the first is trained on weights that moved, so it needs the rollout-time log-probs for its
       // importance ratio (TRL computes them in the same case). With one step per generation the ratio is 1 by
@@ -216,7 +278,7 @@ public final class GrpoTrainer {
   }
 
   private MicroBatch miniBatch(Rollouts ro, int[] idx, float[] old, float[] ref, float[] advantages,
-      LanguageModel policy, OnlineRun checker, long it) {
+      TrainablePolicy policy, OnlineRun checker, long it) {
     Rollouts sel = ro.select(idx);
     int r = ro.responseWidth();
     float[] adv = new float[idx.length];
@@ -239,12 +301,9 @@ public final class GrpoTrainer {
         }
         NDArray oldArr = oldSel == null ? lp[0].stopGradient() : m.create(oldSel, shape);
         Optional<NDArray> refArr = refSel == null ? Optional.empty() : Optional.of(m.create(refSel, shape));
-        ObjectiveResult res = config.objective().compute(new GrpoBatch(lp[0], oldArr, refArr, m.create(adv), mask));
-        Map<String, Double> metrics = new LinkedHashMap<>();
+        ObjectiveResult res = objective.compute(new GrpoBatch(lp[0], oldArr, refArr, m.create(adv), mask));
+        Map<String, Double> metrics = new LinkedHashMap<>(ObjectiveMetrics.scalars(res));
         metrics.put("loss/policy", res.lossValue());
-        if (res.outputs().containsKey("kl/reference")) {
-          metrics.put("kl/reference", res.metric("kl/reference"));
-        }
         if (res.outputs().containsKey("clip_ratio/region_mean")) {
           metrics.put("policy/clipfrac", res.metric("clip_ratio/region_mean"));
         }

@@ -1,6 +1,7 @@
 package dev.align4j.core.model;
 
 import ai.djl.ndarray.NDArray;
+import dev.align4j.api.Policy;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.align4j.api.data.TokenBatch;
@@ -15,7 +16,7 @@ public final class CompletionLogprobs {
    * {@code Σ_t log π(x_t | x_{<t})} over the target tokens of each sequence, {@code (N)}, differentiable under an open
    * gradient collector.
    */
-  public static NDArray sums(NDManager m, LanguageModel lm, List<TokenizedSequence> seqs) {
+  public static NDArray sums(NDManager m, Policy policy, List<TokenizedSequence> seqs) {
     int[][] rows = new int[seqs.size()][];
     int width = 0;
     for (int i = 0; i < rows.length; i++) {
@@ -29,8 +30,8 @@ public final class CompletionLogprobs {
         mask[i * (width - 1) + t] = target[t + 1] ? 1f : 0f;   // entry t predicts token t+1
       }
     }
-    TokenScores s = lm.score(m, new TokenBatch(rows, TokenBatch.Padding.RIGHT), 1.0, false);
-    return s.logprobs().mul(m.create(mask, new Shape(rows.length, width - 1))).sum(new int[] {1});
+    NDArray lp = policy.tokenLogProbs(m, new TokenBatch(rows, TokenBatch.Padding.RIGHT));     // (N, T−1)
+    return lp.mul(m.create(mask, new Shape(rows.length, width - 1))).sum(new int[] {1});
   }
 
   /** Number of target tokens of each sequence. */

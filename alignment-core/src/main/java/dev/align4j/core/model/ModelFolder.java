@@ -73,6 +73,29 @@ public final class ModelFolder {
     }
   }
 
+  /**
+   * Overwrites the values of {@code model}'s parameters with those of the folder {@code dir} (a checkpoint of a model of
+   * the same configuration and head), exactly.
+   */
+  public static void readInto(TransformerModel model, Path dir) throws IOException {
+    try (TransformerModel stored = load(dir, model.headKind())) {
+      List<Parameter> target = model.parameters();
+      List<Parameter> source = stored.parameters();
+      if (target.size() != source.size()) {
+        throw new IOException(dir + ": holds " + source.size() + " parameters, the model has " + target.size());
+      }
+      for (int i = 0; i < target.size(); i++) {
+        Parameter t = target.get(i);
+        Parameter s = source.get(i);
+        if (!t.name().equals(s.name()) || !t.value().getShape().equals(s.value().getShape())) {
+          throw new IOException(dir + ": parameter " + i + " is " + s.name() + " " + s.value().getShape()
+              + ", the model's is " + t.name() + " " + t.value().getShape());
+        }
+        t.value().set(s.value().toFloatArray());
+      }
+    }
+  }
+
   /** GPT-2 files in the original OpenAI layout name tensors without the {@code transformer.} prefix. */
   private static Map<String, String> aliases(ModelConfig config, CheckpointTensors tensors) {
     Map<String, String> aliases = new HashMap<>();
@@ -86,10 +109,10 @@ public final class ModelFolder {
 
   /**
    * Writes {@code model} to {@code folder} as a Hugging Face folder: {@code model.safetensors}, {@code config.json},
-   * the tokenizer files of {@code tokenizerFolder} (when given) and {@code align4j_provenance.json}. The folder is
-   * assembled under a temporary name and renamed into place, so a reader never sees half of it.
+   * the tokenizer files (when given) and {@code align4j_provenance.json}. The folder is assembled under a temporary
+   * name and renamed into place, so a reader never sees half of it.
    */
-  public static void save(TransformerModel model, Path folder, Path tokenizerFolder, Provenance provenance,
+  public static void save(TransformerModel model, Path folder, TokenizerFiles tokenizer, Provenance provenance,
       ObjectNode extraConfig) throws IOException {
     Path target = folder.toAbsolutePath();
     Path parent = target.getParent();
@@ -97,7 +120,7 @@ public final class ModelFolder {
     Path tmp = parent.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
     Files.createDirectories(tmp);
     try {
-      writeInto(model, tmp, tokenizerFolder, provenance, extraConfig);
+      writeInto(model, tmp, tokenizer, provenance, extraConfig);
       if (Files.exists(target)) {
         Path old = parent.resolve("." + target.getFileName() + ".old-" + UUID.randomUUID());
         Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
@@ -115,7 +138,7 @@ public final class ModelFolder {
    * Writes the folder's files into an existing folder, without the atomic rename of {@link #save} (for callers that
    * assemble a larger folder atomically themselves, such as checkpoints).
    */
-  public static void writeInto(TransformerModel model, Path dir, Path tokenizerFolder, Provenance provenance,
+  public static void writeInto(TransformerModel model, Path dir, TokenizerFiles tokenizer, Provenance provenance,
       ObjectNode extraConfig) throws IOException {
     SafetensorsWriter w = new SafetensorsWriter();
     for (Parameter p : model.parameters()) {
@@ -141,13 +164,8 @@ public final class ModelFolder {
     }
     ObjectNode config = HfConfigJson.toJson(model.config(), architecture(model), extra);
     JSON.writeValue(dir.resolve("config.json").toFile(), config);
-    if (tokenizerFolder != null) {
-      for (String f : TOKENIZER_FILES) {
-        Path src = tokenizerFolder.resolve(f);
-        if (Files.isRegularFile(src)) {
-          Files.copy(src, dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
+    if (tokenizer != null) {
+      tokenizer.writeInto(dir);
     }
     if (provenance != null) {
       JSON.writeValue(dir.resolve("align4j_provenance.json").toFile(), provenance.toJson());

@@ -18,6 +18,14 @@ public final class Parameter {
     this.value = value;
   }
 
+  /**
+   * A parameter of a policy that is not one of align4j's transformers (its tensors are used as they are): what the
+   * optimizer needs of any {@link dev.align4j.api.TrainablePolicy}.
+   */
+  public static Parameter of(String name, NDArray value) {
+    return new Parameter(name, Layout.AS_STORED, value);
+  }
+
   /** The Hugging Face tensor name, e.g. {@code model.layers.0.self_attn.q_proj.weight}. */
   public String name() {
     return name;

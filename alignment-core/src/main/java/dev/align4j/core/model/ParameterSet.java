@@ -60,6 +60,11 @@ public final class ParameterSet {
     return p;
   }
 
+  /** Whether a parameter of that name exists. */
+  public boolean has(String name) {
+    return params.containsKey(name);
+  }
+
   /** Number of scalar parameters. */
   public long count() {
     long n = 0;

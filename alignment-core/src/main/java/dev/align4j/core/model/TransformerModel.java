@@ -107,9 +107,24 @@ public final class TransformerModel implements AutoCloseable {
    * reference policy π_ref.
    */
   public TransformerModel frozenCopy() {
-    TransformerModel copy = create(config, headKind, (name, shape, init) -> {
-      NDArray v = params.get(name).value();
-      NDArray hf = params.get(name).layout() == Parameter.Layout.TRANSPOSED ? v.transpose() : v;
+    TransformerModel copy = withHead(headKind);
+    copy.setTrainable(false);
+    return copy;
+  }
+
+  /**
+   * A copy in a new manager with {@code head} on top: the body's values duplicated, a head this model lacks
+   * initialised as a new model's (a scalar head from zero: a reward model started from a policy). Frozen.
+   */
+  public TransformerModel withHead(HeadKind head) {
+    WeightSource fresh = WeightSource.random(0);
+    TransformerModel copy = create(config, head, (name, shape, init) -> {
+      Parameter p = params.has(name) ? params.get(name) : null;
+      if (p == null) {
+        return fresh.read(name, shape, init);
+      }
+      NDArray v = p.value();
+      NDArray hf = p.layout() == Parameter.Layout.TRANSPOSED ? v.transpose() : v;
       float[] data = hf.toFloatArray();
       if (hf != v) {
         hf.close();
@@ -118,26 +133,6 @@ public final class TransformerModel implements AutoCloseable {
     });
     copy.setTrainable(false);
     return copy;
-  }
-
-  /**
-   * SHA-256 of the architecture, head and every parameter's name, shape and values: the identity of these weights,
-   * whatever folder (or none) they came from. Reads each parameter to the host once, one at a time.
-   */
-  public String weightsHash() {
-    com.google.common.hash.Hasher h = com.google.common.hash.Hashing.sha256().newHasher();
-    h.putString(config.toString(), java.nio.charset.StandardCharsets.UTF_8).putString(headKind.name(),
-        java.nio.charset.StandardCharsets.UTF_8);
-    for (Parameter p : params.list()) {
-      h.putString(p.name(), java.nio.charset.StandardCharsets.UTF_8);
-      for (long d : p.value().getShape().getShape()) {
-        h.putLong(d);
-      }
-      for (float f : p.value().toFloatArray()) {
-        h.putFloat(f);
-      }
-    }
-    return h.hash().toString();
   }
 
   /** Number of scalar parameters. */

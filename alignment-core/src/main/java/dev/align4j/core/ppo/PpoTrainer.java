@@ -1,42 +1,51 @@
 package dev.align4j.core.ppo;
 
+import static com.google.common.base.Preconditions.checkNotNull;
 import static dev.align4j.core.math.Scalars.mul;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.align4j.api.RewardFunction;
+import dev.align4j.api.RewardModel;
+import dev.align4j.api.TrainablePolicy;
+import dev.align4j.api.data.PolicyTokenizer;
+import dev.align4j.api.data.Prompt;
 import dev.align4j.api.kernel.GaeParams;
 import dev.align4j.api.kernel.KernelProvider;
 import dev.align4j.api.kernel.KernelProviders;
 import dev.align4j.api.kernel.KlPenalty;
+import dev.align4j.api.objective.Objective;
 import dev.align4j.api.objective.ObjectiveResult;
-import dev.align4j.api.train.TrainingListener;
-import dev.align4j.core.chat.TemplateChatRendering;
-import dev.align4j.core.data.Dataset;
-import dev.align4j.core.data.ExampleTokenizer;
-import dev.align4j.core.data.PromptExample;
-import dev.align4j.core.data.TextExampleTokenizer;
-import dev.align4j.core.model.HeadKind;
-import dev.align4j.core.model.LanguageModel;
+import dev.align4j.core.AlignModel;
+import dev.align4j.core.AlignRewardModel;
 import dev.align4j.core.model.ModelFolder;
 import dev.align4j.core.model.Parameter;
-import dev.align4j.core.model.Pretrained;
 import dev.align4j.core.model.Provenance;
 import dev.align4j.core.model.TransformerModel;
-import dev.align4j.core.model.tokenizer.TextTokenizer;
-import dev.align4j.core.rl.KlCoefficient;
-import dev.align4j.core.rl.OnlineRun;
-import dev.align4j.core.rl.RewardSources;
-import dev.align4j.core.rl.Rollouts;
-import dev.align4j.core.run.RunFolder;
-import dev.align4j.core.train.AdamW;
-import dev.align4j.core.train.GradientStep;
-import dev.align4j.core.train.LossAndMetrics;
-import dev.align4j.core.train.MicroBatch;
-import dev.align4j.core.train.StepResult;
-import dev.align4j.core.train.TrainingCheckpoint;
+import dev.align4j.core.model.tokenizer.TextExampleTokenizer;
+import dev.align4j.core.rl.RlArgs;
+import dev.align4j.core.rl.internal.KlCoefficient;
+import dev.align4j.core.rl.internal.OnlineRun;
+import dev.align4j.core.rl.internal.RewardSources;
+import dev.align4j.core.rl.internal.Rollouts;
+import dev.align4j.core.run.Checkpoints;
+import dev.align4j.core.runtime.DjlSetup;
+import dev.align4j.core.train.Trainer;
+import dev.align4j.core.train.TrainerSettings;
+import dev.align4j.core.train.TrainingResult;
+import dev.align4j.core.train.internal.AdamW;
+import dev.align4j.core.train.internal.ConfigJson;
+import dev.align4j.core.train.internal.GradientStep;
+import dev.align4j.core.train.internal.LossAndMetrics;
+import dev.align4j.core.train.internal.MicroBatch;
+import dev.align4j.core.train.internal.ObjectiveMetrics;
+import dev.align4j.core.train.internal.Policies;
+import dev.align4j.core.train.internal.RunContext;
+import dev.align4j.core.train.internal.StepResult;
+import dev.align4j.core.train.internal.TrainingCheckpoint;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,120 +53,244 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 
 /**
  * PPO with a value model, GAE and a KL leash to the SFT reference, one iteration at a time:
  * <pre>
- * sample completions → score (reward model and/or functions) → old log-probs, reference log-probs, values
+ * sample completions → score (reward models and/or functions) → old log-probs, reference log-probs, values
  * → per-token rewards −β·kl (+ score on the last response token)            (kernel kl_penalized_rewards)
  * → advantages and returns                                                   (kernel gae, whitened)
  * → ppo-epochs × mini-batches of clipped policy loss + vf-coef × clipped value loss
  * </pre>
- * The policy and the value model (initialised from the reward model, or from the policy with a new head) share one
- * AdamW. The reference is a frozen copy of the starting policy.
+ * The policy handed in is the reference (never changed); the result holds the trained copy and the trained value
+ * model. The value model starts from {@link #valueModel} if given, else from the first reward model that is an
+ * {@link AlignRewardModel}, else from the policy's body with a new head. The policy and the value model share one
+ * AdamW.
  */
-public final class PpoTrainer {
+public final class PpoTrainer extends Trainer<PpoTrainer> {
   private final PpoConfig config;
+  private final Objective<PpoPolicyBatch> policyObjective;
+  private final Objective<PpoValueBatch> valueObjective;
+  private final List<RewardSources.Source> rewards;
+  private final AlignRewardModel valueInit;
 
-  public PpoTrainer(PpoConfig config) {
-    this.config = config;
+  private PpoTrainer(PpoConfig config, Objective<PpoPolicyBatch> policyObjective,
+      Objective<PpoValueBatch> valueObjective, List<RewardSources.Source> rewards, AlignRewardModel valueInit,
+      TrainerSettings settings) {
+    super(settings);
+    this.config = checkNotNull(config, "config");
+    this.policyObjective = checkNotNull(policyObjective, "policyObjective");
+    this.valueObjective = checkNotNull(valueObjective, "valueObjective");
+    this.rewards = List.copyOf(rewards);
+    this.valueInit = valueInit;
   }
 
-  /** What a PPO run produced. */
-  public record Result(Path finalPolicy, Path finalValue, Map<String, Double> metrics, List<Map<String, Double>> history) {}
+  /** A trainer of {@code config} with the clipped surrogate and the clipped value loss, no reward yet. */
+  public static PpoTrainer of(PpoConfig config) {
+    return new PpoTrainer(config, new PpoPolicyObjective(config.clipRange()),
+        new PpoValueObjective(config.clipRangeValue(), config.scorePlacement()), List.of(), null,
+        TrainerSettings.defaults());
+  }
+
+  /** The configuration. */
+  public PpoConfig config() {
+    return config;
+  }
+
+  /** The same trainer with a user policy objective ({@link PpoPolicyBatch}: log-probs, old log-probs, advantages). */
+  public PpoTrainer objective(Objective<PpoPolicyBatch> newObjective) {
+    return new PpoTrainer(config, newObjective, valueObjective, rewards, valueInit, settings());
+  }
+
+  /** The same trainer with a user value objective ({@link PpoValueBatch}: values, old values, returns). */
+  public PpoTrainer valueObjective(Objective<PpoValueBatch> newObjective) {
+    return new PpoTrainer(config, policyObjective, newObjective, rewards, valueInit, settings());
+  }
+
+  /** Where the value model starts (it must read the policy's tokens); it is copied, not changed. */
+  public PpoTrainer valueModel(AlignRewardModel init) {
+    return new PpoTrainer(config, policyObjective, valueObjective, rewards, checkNotNull(init, "init"), settings());
+  }
+
+  /** Adds a reward model with weight 1. */
+  public PpoTrainer rewardModel(RewardModel model) {
+    return rewardModel(model, 1.0);
+  }
+
+  /** Adds a reward model with a weight. */
+  public PpoTrainer rewardModel(RewardModel model, double weight) {
+    return new PpoTrainer(config, policyObjective, valueObjective, RewardSources.withModel(rewards, model, weight),
+        valueInit, settings());
+  }
+
+  /** Adds a reward function with weight 1. */
+  public PpoTrainer rewardFunction(RewardFunction function) {
+    return rewardFunction(function, 1.0);
+  }
+
+  /** Adds a reward function with a weight. */
+  public PpoTrainer rewardFunction(RewardFunction function, double weight) {
+    return new PpoTrainer(config, policyObjective, valueObjective,
+        RewardSources.withFunction(rewards, function, weight), valueInit, settings());
+  }
+
+  @Override
+  protected PpoTrainer withSettings(TrainerSettings newSettings) {
+    return new PpoTrainer(config, policyObjective, valueObjective, rewards, valueInit, newSettings);
+  }
 
   /**
-   * @param policyFolder the starting policy (the SFT model); also the reference
-   * @param valueInit the folder the value model starts from (a reward model, or the policy)
+   * What a PPO run produced: the policy's result and the trained value model (owned: close the result).
+   *
+   * @param policy the trained policy with the run's metrics
+   * @param valueModel the trained value model
+   * @param <P> the policy's type
    */
-  public Result train(Path policyFolder, Path valueInit, Dataset<PromptExample> prompts, RewardSources rewards,
-      RunFolder run, ObjectNode resolvedConfig, List<TrainingListener> listeners) throws IOException {
-    var rl = config.rl();
-    try (OnlineRun online = new OnlineRun("ppo", rl, run, resolvedConfig, listeners)) {
-      Path start = online.checkpoint().orElse(policyFolder);
-      Path valueStart = online.checkpoint().map(c -> c.resolve("value")).orElse(valueInit);
-      try (Pretrained policy = Pretrained.load(start);
-          Pretrained reference = Pretrained.load(policyFolder);
-          TransformerModel value = ModelFolder.load(valueStart, HeadKind.SCALAR);
-          TemplateChatRendering chat = TemplateChatRendering.forFolder(start).orElse(null)) {
-        requireSameTokenizer(policy, valueInit);
-        reference.lm().model().setTrainable(false);
-        policy.lm().model().setTrainable(true);
-        value.setTrainable(true);
-        ExampleTokenizer tokens = new TextExampleTokenizer(policy.tokenizer(), chat);
-        List<Parameter> params = new ArrayList<>(policy.lm().model().parameters());
-        params.addAll(value.parameters());
+  public record Result<P>(TrainingResult<P> policy, AlignRewardModel valueModel) implements AutoCloseable {
+    /** The trained policy. */
+    public P model() {
+      return policy.model();
+    }
+
+    /** The last logged metrics. */
+    public Map<String, Double> metrics() {
+      return policy.metrics();
+    }
+
+    @Override
+    public void close() {
+      try {
+        policy.close();
+      } finally {
+        valueModel.close();
+      }
+    }
+  }
+
+  /** Trains a copy of {@code reference} on {@code prompts} against the added rewards. */
+  public <P extends TrainablePolicy> Result<P> train(P reference, List<Prompt> prompts) throws IOException {
+    RlArgs rl = config.rl();
+    RewardSources sources = new RewardSources(rewards);
+    if (prompts.isEmpty()) {
+      throw new IllegalArgumentException("PPO needs at least one prompt, got none");
+    }
+    try (RunContext run = RunContext.open("ppo", config.toMap(), settings(), rl.threads());
+        NDManager optimizerManager = DjlSetup.newManager()) {
+      OnlineRun online = new OnlineRun("ppo", rl, run);
+      AlignRewardModel value = startValue(reference);
+      P policy = null;
+      try {
+        requireSameTokenizer(reference.tokenizer(), value);
+        policy = Policies.trainableCopy(reference);
+        if (run.checkpoint().isPresent()) {
+          policy.readWeights(run.checkpoint().get());
+          ModelFolder.readInto(value.transformer(), run.checkpoint().get().resolve("value"));
+        }
+        value.transformer().setTrainable(true);
+        List<Parameter> params = new ArrayList<>(Policies.parameters(policy));
+        params.addAll(value.transformer().parameters());
         long updatesPerIteration = (long) config.ppoEpochs() * config.numMiniBatches();
-        try (AdamW opt = new AdamW(params, rl.optimizer(rl.maxSteps() * updatesPerIteration),
-            policy.lm().model().manager())) {
+        try (AdamW opt = new AdamW(params, rl.optimizer(rl.maxSteps() * updatesPerIteration), optimizerManager)) {
           KlCoefficient beta = rl.klCoefficient();
           long startAfter = 0;
-          if (online.checkpoint().isPresent()) {
-            var state = TrainingCheckpoint.restore(online.checkpoint().get(), opt);
+          if (run.checkpoint().isPresent()) {
+            var state = TrainingCheckpoint.restore(run.checkpoint().get(), opt);
             startAfter = state.get("step").asLong();
             beta.restore(state.get("stage").get("beta").asDouble());
           }
-          Iteration iteration = new Iteration(online, policy.lm(), reference.lm(), value, rewards,
-              new GradientStep(opt, policy.lm().model().manager()), KernelProviders.best(), beta);
-          List<Map<String, Double>> history = new ArrayList<>();
+          Iteration iteration = new Iteration(online, policy, reference, value.transformer(), sources,
+              new GradientStep(opt, optimizerManager), KernelProviders.best(), beta);
           Map<String, Double> last = Map.of();
           for (long it = startAfter + 1; it <= rl.maxSteps(); it++) {
-            Rollouts ro = online.sample(policy.lm(), tokens, prompts, online.prompts(it, prompts.size()), 1, it);
+            Rollouts ro = online.sample(policy, prompts, online.prompts(it, prompts.size()), 1, it);
             last = iteration.run(ro, it, (it - 1) * updatesPerIteration);
-            history.add(last);
-            if (it % rl.logEvery() == 0 || it == rl.maxSteps()) {
-              online.log(it, last);
-            }
+            online.record(it, last);
+            long s = it;
+            P trained = policy;
+            Checkpoints.Writer writer = folder -> {
+              value.writeInto(folder.resolve("value"));
+              TrainingCheckpoint.write(folder, trained::writeWeights, opt, s,
+                  new ObjectMapper().createObjectNode().put("beta", beta.value()));
+            };
             if (online.checkpointDue(it)) {
-              long s = it;
-              ObjectNode stageState = resolvedConfig.objectNode().put("beta", beta.value());
-              online.checkpoint(it, folder -> {
-                ModelFolder.writeInto(value, folder.resolve("value"), valueStart, null, null);
-                TrainingCheckpoint.write(folder, policy.lm().model(), start, opt, s, stageState);
-              });
+              online.checkpoint(it, writer);
             }
+            online.stopIfCancelled(it, writer);
           }
-          ModelFolder.save(policy.lm().model(), online.finalModel(), start,
-              Provenance.of("ppo", policyFolder.toString(), "prompts (" + prompts.size() + ")", resolvedConfig), null);
-          Path finalValue = run.root().resolve("final-value");
-          ModelFolder.save(value, finalValue, valueStart,
-              Provenance.of("ppo-value", valueInit.toString(), "prompts (" + prompts.size() + ")", resolvedConfig),
-              resolvedConfig.objectNode().put("pad_token_id", policy.tokenizer().padId()));
-          return new Result(online.finalModel(), finalValue, last, history);
+          policy.setTrainable(false);
+          value.transformer().setTrainable(false);
+          Provenance made = Provenance.of("ppo", Policies.describe(reference), "prompts (" + prompts.size() + ")",
+              ConfigJson.of(config.toMap()));
+          value.provenance(Provenance.of("ppo-value", value.origin(), "prompts (" + prompts.size() + ")",
+              ConfigJson.of(config.toMap())));
+          if (run.root().isPresent()) {
+            Policies.saveFinal(policy, run.finalModel().get(), made);
+            value.save(run.root().get().resolve("final-value"));
+          }
+          return new Result<>(new TrainingResult<>(policy, rl.maxSteps(), last, Map.of(), run.history(),
+              run.root()), value);
         }
+      } catch (IOException | RuntimeException | Error e) {
+        if (policy != null) {
+          policy.close();
+        }
+        value.close();
+        throw e;
       }
     }
+  }
+
+  /** A trainable copy of where the value model starts. */
+  private AlignRewardModel startValue(TrainablePolicy reference) {
+    if (valueInit != null) {
+      return valueInit.copy();
+    }
+    for (RewardSources.Source s : rewards) {
+      if (s.model() instanceof AlignRewardModel rm) {
+        return rm.copy();
+      }
+    }
+    if (reference instanceof AlignModel m) {
+      return m.newScalarModel(m.maxPositions());
+    }
+    throw new IllegalArgumentException("PPO needs a value model: give valueModel(AlignRewardModel), or an"
+        + " AlignRewardModel as reward model, or train an AlignModel (whose body then starts the value model)");
   }
 
   /**
    * The value model reads the policy's token ids (it scores the policy's rollouts position by position), so it must
    * share the policy's tokenizer; a reward model trained from another base would read every id as another token.
    */
-  private static void requireSameTokenizer(Pretrained policy, Path valueInit) throws IOException {
-    try (TextTokenizer valueTokens = TextTokenizer.load(valueInit)) {
-      var difference = policy.tokenizer().differenceFrom(valueTokens);
-      if (difference.isPresent()) {
-        throw new IllegalArgumentException("the PPO value model starts from " + valueInit + ", whose tokenizer does"
-            + " not match the policy's in " + policy.folder() + ": " + difference.get() + ". The value model reads"
-            + " the policy's token ids; give --value-model DIR with the policy's tokenizer (for example the policy"
-            + " folder itself, which starts the value head from the policy's body)");
-      }
+  private static void requireSameTokenizer(PolicyTokenizer policyTokens, AlignRewardModel value) {
+    String difference = null;
+    if (policyTokens instanceof TextExampleTokenizer p && value.tokenizer() instanceof TextExampleTokenizer v) {
+      difference = p.textTokenizer().differenceFrom(v.textTokenizer()).orElse(null);
+    } else if (policyTokens.padId() != value.tokenizer().padId()
+        || !policyTokens.eosIds().equals(value.tokenizer().eosIds())) {
+      difference = "pad or EOS ids differ";
+    }
+    if (difference != null) {
+      throw new IllegalArgumentException("the PPO value model starts from " + value.origin() + ", whose tokenizer does"
+          + " not match the policy's: " + difference + ". The value model reads the policy's token ids; give"
+          + " --value-model DIR (valueModel(...)) with the policy's tokenizer (for example the policy folder itself,"
+          + " which starts the value head from the policy's body)");
     }
   }
 
   /** One PPO iteration on a batch of rollouts. */
   private final class Iteration {
     private final OnlineRun online;
-    private final LanguageModel policy;
-    private final LanguageModel reference;
+    private final TrainablePolicy policy;
+    private final TrainablePolicy reference;
     private final TransformerModel value;
     private final RewardSources rewards;
     private final GradientStep stepper;
     private final KernelProvider kernels;
     private final KlCoefficient beta;
 
-    Iteration(OnlineRun online, LanguageModel policy, LanguageModel reference, TransformerModel value,
+    Iteration(OnlineRun online, TrainablePolicy policy, TrainablePolicy reference, TransformerModel value,
         RewardSources rewards, GradientStep stepper, KernelProvider kernels, KlCoefficient beta) {
       this.online = online;
       this.policy = policy;
@@ -181,10 +314,10 @@ public final class PpoTrainer {
       float[] values;
       boolean gradMode = JniUtils.isGradMode();
       JniUtils.setGradMode(false);
-      try (NDManager m = policy.model().manager().newSubManager()) {
+      try (NDManager m = DjlSetup.newManager()) {
         old = ro.logprobs(m, policy, temperature, false)[0].toFloatArray();
         ref = ro.logprobs(m, reference, temperature, false)[0].toFloatArray();
-        values = ro.values(m, value, policy.padId(), config.scorePlacement()).toFloatArray();
+        values = ro.values(m, value, policy.tokenizer().padId(), config.scorePlacement()).toFloatArray();
       } finally {
         JniUtils.setGradMode(gradMode);
       }
@@ -278,20 +411,19 @@ public final class PpoTrainer {
           Shape shape = new Shape(idx.length, r);
           NDArray[] lp = sel.logprobs(m, policy, config.rl().temperature(), true);
           NDArray mask = sel.maskArray(m);
-          ObjectiveResult pg = new PpoPolicyObjective(config.clipRange()).compute(new PpoPolicyBatch(lp[0],
-              m.create(oldSel, shape), m.create(advSel, shape), mask));
-          NDArray v = sel.values(m, value, policy.padId(), config.scorePlacement());
-          ObjectiveResult vf = new PpoValueObjective(config.clipRangeValue(), config.scorePlacement()).compute(
-              new PpoValueBatch(v, m.create(valSel, shape), m.create(retSel, shape), mask));
+          ObjectiveResult pg = policyObjective.compute(new PpoPolicyBatch(lp[0], m.create(oldSel, shape),
+              m.create(advSel, shape), mask));
+          NDArray v = sel.values(m, value, policy.tokenizer().padId(), config.scorePlacement());
+          ObjectiveResult vf = valueObjective.compute(new PpoValueBatch(v, m.create(valSel, shape),
+              m.create(retSel, shape), mask));
           NDArray loss = pg.loss().add(mul(vf.loss(), config.valueCoefficient()));
           Map<String, Double> metrics = new LinkedHashMap<>();
           metrics.put("loss/policy", pg.lossValue());
           metrics.put("loss/value", vf.lossValue());
-          metrics.put("policy/clipfrac", pg.metric("policy/clipfrac"));
-          metrics.put("policy/approx_kl", pg.metric("policy/approx_kl"));
+          ObjectiveMetrics.scalars(pg).forEach(metrics::putIfAbsent);
           metrics.put("policy/entropy", (double) (lp[1].stopGradient().sum().getFloat()
               / Math.max(1f, mask.sum().getFloat())));
-          metrics.put("value/clipfrac", vf.metric("value/clipfrac"));
+          ObjectiveMetrics.scalars(vf).forEach(metrics::putIfAbsent);
           return new LossAndMetrics(loss, metrics);
         }
       };

@@ -4,10 +4,13 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.align4j.core.train.TrainingArgs;
+import dev.align4j.core.train.VariantNames;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
- * Reward-model training (Ouyang et al. 2022 §3.5).
+ * Reward-model training (Ouyang et al. 2022 §3.5; TRL's {@code RewardConfig}). Build with {@link #builder()}.
  *
  * @param training the shared training options
  * @param marginMode whether per-pair margins of the data are subtracted
@@ -25,5 +28,58 @@ public record RewardConfig(TrainingArgs training, MarginMode marginMode, Optiona
   /** The objective this configuration trains with. */
   public BradleyTerryObjective objective() {
     return new BradleyTerryObjective(marginMode, centerRewardsCoefficient);
+  }
+
+  /** A builder with TRL's reward defaults: learning rate 1e-4, 3 epochs, batch 8, max length 1024, no margins. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding these values. */
+  public Builder toBuilder() {
+    Builder b = new Builder().training(training).marginMode(marginMode);
+    centerRewardsCoefficient.ifPresent(b::centerRewardsCoefficient);
+    return b;
+  }
+
+  /** Every option under the command line's names, for {@code config.json}. */
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>(training.toMap());
+    m.put("margin", VariantNames.of(marginMode));
+    m.put("center-rewards-coefficient", centerRewardsCoefficient.isPresent()
+        ? centerRewardsCoefficient.getAsDouble() : null);
+    return m;
+  }
+
+  /** Builds a {@link RewardConfig}; each setter names its default and TRL's field. */
+  public static final class Builder extends TrainingArgs.AbstractBuilder<Builder> {
+    private MarginMode marginMode = MarginMode.NONE;
+    private OptionalDouble centerRewardsCoefficient = OptionalDouble.empty();
+
+    Builder() {
+      learningRate(1e-4);
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
+
+    /** Whether each pair's {@code margin} is subtracted inside the loss; default none. */
+    public Builder marginMode(MarginMode v) {
+      this.marginMode = v;
+      return this;
+    }
+
+    /** Weight of {@code mean((r_c + r_r)²)}; default none ({@code center_rewards_coefficient} None). */
+    public Builder centerRewardsCoefficient(double v) {
+      this.centerRewardsCoefficient = OptionalDouble.of(v);
+      return this;
+    }
+
+    /** The configuration; throws {@link IllegalArgumentException} naming the first invalid field. */
+    public RewardConfig build() {
+      return new RewardConfig(trainingArgs(), marginMode, centerRewardsCoefficient);
+    }
   }
 }

@@ -8,7 +8,7 @@ import dev.align4j.api.data.CompletionSample;
 import dev.align4j.api.data.Message;
 import dev.align4j.api.data.Text;
 import dev.align4j.api.data.TokenizedSequence;
-import dev.align4j.core.data.ExampleTokenizer;
+import dev.align4j.api.data.PolicyTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * How a reward model turns a prompt and a response into the token row it scores, in one place for training and for
- * scoring RL samples: the reward model's own tokenizer and chat template ({@link ExampleTokenizer#promptResponse},
+ * scoring RL samples: the reward model's own tokenizer and chat template ({@link PolicyTokenizer#promptResponse},
  * EOS appended), cut to the {@code max-length} it was trained with. A reward model read with another encoding than
  * its training one scores text it has never seen (Bradley–Terry scores are read at the last token, so a missing
  * template or an untruncated tail moves exactly the position that is read).
@@ -50,7 +50,7 @@ public record RewardEncoding(int maxLength) {
   }
 
   /** The scored row of a prompt and a response of the same form. */
-  public TokenizedSequence encode(ExampleTokenizer tokens, Text prompt, Text response) {
+  public TokenizedSequence encode(PolicyTokenizer tokens, Text prompt, Text response) {
     return tokens.promptResponse(prompt, response).truncate(maxLength);
   }
 
@@ -58,7 +58,7 @@ public record RewardEncoding(int maxLength) {
    * The scored row of an RL sample: a conversational prompt with the completion as one assistant turn (the form of
    * TRL's conversational preference data), a plain prompt with the plain completion.
    */
-  public TokenizedSequence encode(ExampleTokenizer tokens, CompletionSample sample) {
+  public TokenizedSequence encode(PolicyTokenizer tokens, CompletionSample sample) {
     if (sample.isConversational()) {
       return encode(tokens, new Text.Chat(sample.promptMessages()),
           new Text.Chat(List.of(new Message("assistant", sample.completion()))));

@@ -16,6 +16,13 @@ import org.apache.commons.math3.stat.correlation.PearsonsCorrelation;
 public record RewardEvaluation(double accuracy, double margin, double lengthCorrelation,
     double formattingSensitivity) {
 
+  /** The evaluation in a reward trainer's result metrics ({@code eval/accuracy}, …); NaN where absent. */
+  public static RewardEvaluation from(java.util.Map<String, Double> metrics) {
+    return new RewardEvaluation(metrics.getOrDefault("eval/accuracy", Double.NaN),
+        metrics.getOrDefault("eval/margin", Double.NaN), metrics.getOrDefault("eval/length_correlation", Double.NaN),
+        metrics.getOrDefault("eval/formatting_sensitivity", Double.NaN));
+  }
+
   /** Pearson correlation, 0 when either side is constant (undefined). */
   static double correlation(double[] x, double[] y) {
     if (x.length < 3) {

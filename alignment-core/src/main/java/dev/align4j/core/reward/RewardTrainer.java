@@ -1,30 +1,35 @@
 package dev.align4j.core.reward;
 
+import static com.google.common.base.Preconditions.checkNotNull;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.align4j.api.data.PolicyTokenizer;
 import dev.align4j.api.data.PreferencePair;
-import dev.align4j.api.objective.ObjectiveResult;
-import dev.align4j.api.train.TrainingListener;
-import dev.align4j.core.chat.TemplateChatRendering;
-import dev.align4j.core.data.Dataset;
-import dev.align4j.core.data.ExampleTokenizer;
-import dev.align4j.core.data.TextExampleTokenizer;
 import dev.align4j.api.data.TokenizedSequence;
-import dev.align4j.core.model.HeadKind;
+import dev.align4j.api.objective.Objective;
+import dev.align4j.api.objective.ObjectiveResult;
+import dev.align4j.core.AlignModel;
+import dev.align4j.core.AlignRewardModel;
+import dev.align4j.core.data.DataReport;
 import dev.align4j.core.model.ModelFolder;
 import dev.align4j.core.model.Provenance;
+import dev.align4j.core.model.ScalarScores;
 import dev.align4j.core.model.TransformerModel;
-import dev.align4j.core.model.tokenizer.TextTokenizer;
-import dev.align4j.core.run.RunFolder;
-import dev.align4j.core.train.BatchOrder;
-import dev.align4j.core.train.LossAndMetrics;
-import dev.align4j.core.train.MicroBatch;
-import dev.align4j.core.train.OfflineRun;
+import dev.align4j.core.runtime.DjlSetup;
+import dev.align4j.core.train.Trainer;
+import dev.align4j.core.train.TrainerSettings;
 import dev.align4j.core.train.TrainingArgs;
-import dev.align4j.core.train.TrainingLoop;
+import dev.align4j.core.train.TrainingResult;
+import dev.align4j.core.train.internal.BatchOrder;
+import dev.align4j.core.train.internal.ConfigJson;
+import dev.align4j.core.train.internal.LossAndMetrics;
+import dev.align4j.core.train.internal.MicroBatch;
+import dev.align4j.core.train.internal.ObjectiveMetrics;
+import dev.align4j.core.train.internal.OfflineRun;
+import dev.align4j.core.train.internal.RunContext;
+import dev.align4j.core.train.internal.TrainingLoop;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,61 +39,101 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains a Bradley–Terry reward model initialised from a (SFT) policy folder: the LM head is replaced by a
- * zero-initialised scalar head read at the last token of prompt + response. Evaluates held-out accuracy, margin,
- * length bias and formatting sensitivity; the final folder is a {@code …ForSequenceClassification} folder.
+ * Trains a Bradley–Terry reward model: from a (SFT) policy, whose LM head is replaced by a zero-initialised scalar head
+ * read at the last token of prompt + response, or further from an existing reward model (a refresh on new labels).
+ * Evaluates held-out accuracy, margin, length bias and formatting sensitivity
+ * ({@link RewardEvaluation#from(Map)} of the result's metrics).
  */
-public final class RewardTrainer {
+public final class RewardTrainer extends Trainer<RewardTrainer> {
   private static final Logger LOG = LoggerFactory.getLogger(RewardTrainer.class);
 
   private final RewardConfig config;
+  private final Objective<RewardPairBatch> objective;
 
-  public RewardTrainer(RewardConfig config) {
-    this.config = config;
+  private RewardTrainer(RewardConfig config, Objective<RewardPairBatch> objective, TrainerSettings settings) {
+    super(settings);
+    this.config = checkNotNull(config, "config");
+    this.objective = checkNotNull(objective, "objective");
   }
 
-  /** What a reward-model run produced. */
-  public record Result(Path finalModel, long steps, Map<String, Double> metrics, RewardEvaluation evaluation) {}
+  /** A trainer of {@code config} with its built-in {@link BradleyTerryObjective}. */
+  public static RewardTrainer of(RewardConfig config) {
+    return new RewardTrainer(config, config.objective(), TrainerSettings.defaults());
+  }
 
-  /** Trains from {@code model} on {@code train}, evaluating on {@code eval} (may be null). */
-  public Result train(Path model, Dataset<PreferencePair> train, Dataset<PreferencePair> eval, RunFolder run,
-      ObjectNode resolvedConfig, List<TrainingListener> listeners) throws IOException {
+  /** The configuration. */
+  public RewardConfig config() {
+    return config;
+  }
+
+  /** The same trainer with a user objective over chosen and rejected scores ({@link RewardPairBatch}). */
+  public RewardTrainer objective(Objective<RewardPairBatch> newObjective) {
+    return new RewardTrainer(config, newObjective, settings());
+  }
+
+  @Override
+  protected RewardTrainer withSettings(TrainerSettings newSettings) {
+    return new RewardTrainer(config, objective, newSettings);
+  }
+
+  /** Trains a reward model initialised from {@code policy}'s body; {@code eval} may be empty. */
+  public TrainingResult<AlignRewardModel> train(AlignModel policy, List<PreferencePair> train,
+      List<PreferencePair> eval) throws IOException {
+    return run(policy.newScalarModel(config.training().maxLength()), policy.origin(), train, eval);
+  }
+
+  /** Trains a copy of an existing reward model further (for example on fresh labels); {@code eval} may be empty. */
+  public TrainingResult<AlignRewardModel> train(AlignRewardModel start, List<PreferencePair> train,
+      List<PreferencePair> eval) throws IOException {
+    return run(start.withEncoding(new RewardEncoding(Math.min(config.training().maxLength(),
+        start.transformer().config().maxPositions()))), start.origin(), train, eval);
+  }
+
+  private TrainingResult<AlignRewardModel> run(AlignRewardModel rm, String from, List<PreferencePair> train,
+      List<PreferencePair> eval) throws IOException {
     TrainingArgs args = config.training();
-    OfflineRun offline = new OfflineRun("rm", args, run, resolvedConfig);
-    Path start = offline.startFrom(model);
-    try (TextTokenizer tokenizer = TextTokenizer.load(start);
-        TemplateChatRendering chat = TemplateChatRendering.forFolder(start).orElse(null);
-        TransformerModel rm = ModelFolder.load(start, HeadKind.SCALAR)) {
-      ExampleTokenizer tokens = new TextExampleTokenizer(tokenizer, chat);
-      RewardEncoding encoding = new RewardEncoding(args.maxLength());
-      List<EncodedPair> trainPairs = encode(tokens, encoding, train, "training");
-      List<EncodedPair> evalPairs = eval == null ? List.of() : encode(tokens, encoding, eval, "evaluation");
-      if (config.marginMode() == MarginMode.GIVEN && trainPairs.stream().anyMatch(p -> p.margin().isEmpty())) {
-        throw new IllegalArgumentException("margin mode 'given' needs a margin on every training pair; some lines "
-            + "have none (add \"margin\" to every line, or train without margins)");
+    try (RunContext run = RunContext.open("rm", config.toMap(), settings(), args.threads())) {
+      try {
+        TransformerModel model = rm.transformer();
+        if (run.checkpoint().isPresent()) {
+          ModelFolder.readInto(model, run.checkpoint().get());
+        }
+        model.setTrainable(true);
+        PolicyTokenizer tokens = rm.tokenizer();
+        RewardEncoding encoding = rm.encoding();
+        List<EncodedPair> trainPairs = encode(tokens, encoding, train, "training");
+        List<EncodedPair> evalPairs = eval.isEmpty() ? List.of() : encode(tokens, encoding, eval, "evaluation");
+        if (config.marginMode() == MarginMode.GIVEN && trainPairs.stream().anyMatch(p -> p.margin().isEmpty())) {
+          throw new IllegalArgumentException("margin mode 'given' needs a margin on every training pair; some pairs"
+              + " have none (add \"margin\" to every line, or train without margins)");
+        }
+        List<Formatted> formatted = eval.isEmpty() ? List.of() : formattingPairs(tokens, encoding, eval);
+        long total = args.totalSteps(trainPairs.size());
+        Stage stage = new Stage(model, tokens.padId(), trainPairs, evalPairs, formatted,
+            new BatchOrder(trainPairs.size(), args));
+        TrainingLoop.Result r;
+        try (NDManager optimizerManager = DjlSetup.newManager()) {
+          r = OfflineRun.train("rm", args, run, model.parameters(), optimizerManager, rm::writeInto, total, stage);
+        }
+        model.setTrainable(false);
+        rm.provenance(Provenance.of("rm", from, "preferences (" + train.size() + " pairs)",
+            ConfigJson.of(config.toMap())));
+        if (run.finalModel().isPresent()) {
+          rm.save(run.finalModel().get());
+        }
+        return new TrainingResult<>(rm, total, r.last(), r.initial(), run.history(), run.root());
+      } catch (IOException | RuntimeException | Error e) {
+        rm.close();
+        throw e;
       }
-      List<Formatted> formatted = eval == null ? List.of() : formattingPairs(tokens, encoding, eval);
-      long total = args.totalSteps(trainPairs.size());
-      Stage stage = new Stage(rm, tokenizer.padId(), trainPairs, evalPairs, formatted,
-          new BatchOrder(trainPairs.size(), args));
-      ObjectNode extra = resolvedConfig.objectNode();
-      extra.put("pad_token_id", tokenizer.padId());
-      extra.put(RewardEncoding.CONFIG_KEY, args.maxLength());   // so that RL scores rows cut as training cut them
-      TrainingLoop.Result r = offline.train(rm, start, total, stage, listeners,
-          Provenance.of("rm", model.toString(), "preferences (" + train.size() + " pairs)", resolvedConfig), extra);
-      Map<String, Double> last = r.last();
-      RewardEvaluation ev = new RewardEvaluation(last.getOrDefault("eval/accuracy", Double.NaN),
-          last.getOrDefault("eval/margin", Double.NaN), last.getOrDefault("eval/length_correlation", Double.NaN),
-          last.getOrDefault("eval/formatting_sensitivity", Double.NaN));
-      return new Result(offline.finalModel(), total, last, ev);
     }
   }
 
-  private static List<EncodedPair> encode(ExampleTokenizer tokens, RewardEncoding encoding,
-      Dataset<PreferencePair> data, String what) {
+  private static List<EncodedPair> encode(PolicyTokenizer tokens, RewardEncoding encoding, List<PreferencePair> data,
+      String what) {
     List<EncodedPair> out = new ArrayList<>();
     int truncated = 0;
-    for (PreferencePair p : data.examples()) {
+    for (PreferencePair p : data) {
       TokenizedSequence c = tokens.promptResponse(p.prompt(), p.chosen());
       TokenizedSequence r = tokens.promptResponse(p.prompt(), p.rejected());
       if (encoding.truncates(c) || encoding.truncates(r)) {
@@ -97,7 +142,7 @@ public final class RewardTrainer {
       out.add(new EncodedPair(c.truncate(encoding.maxLength()), r.truncate(encoding.maxLength()), p.margin()));
     }
     LOG.info("rm {} data: {} pairs ({}); {} pairs truncated to max-length {}", what, out.size(),
-        data.report().summary(), truncated, encoding.maxLength());
+        DataReport.of(data).summary(), truncated, encoding.maxLength());
     return out;
   }
 
@@ -105,10 +150,10 @@ public final class RewardTrainer {
   private record Formatted(TokenizedSequence original, TokenizedSequence edited) {}
 
   /** The probe pairs, encoded (and truncated) exactly as training pairs are. */
-  private static List<Formatted> formattingPairs(ExampleTokenizer tokens, RewardEncoding encoding,
-      Dataset<PreferencePair> eval) {
+  private static List<Formatted> formattingPairs(PolicyTokenizer tokens, RewardEncoding encoding,
+      List<PreferencePair> eval) {
     List<Formatted> out = new ArrayList<>();
-    for (PreferencePair p : eval.examples()) {
+    for (PreferencePair p : eval) {
       out.add(new Formatted(encoding.encode(tokens, p.prompt(), p.chosen()),
           encoding.encode(tokens, p.prompt(), FormattingEdit.apply(p.chosen()))));
     }
@@ -148,8 +193,7 @@ public final class RewardTrainer {
 
           @Override public LossAndMetrics compute(NDManager m) {
             ObjectiveResult r = objective(m, pairs);
-            return new LossAndMetrics(r.loss(), Map.of("accuracy", r.metric("accuracy"), "margin",
-                r.metric("margin")));
+            return new LossAndMetrics(r.loss(), ObjectiveMetrics.scalars(r));
           }
         });
       }
@@ -166,12 +210,12 @@ public final class RewardTrainer {
         rows[n + i] = pairs.get(i).rejected().ids();
         margins[i] = (float) pairs.get(i).margin().orElse(0);
       }
-      NDArray scores = SequenceScores.of(m, rm, rows, padId);                 // (2N)
+      NDArray scores = ScalarScores.of(m, rm, rows, padId);                  // (2N)
       NDArray chosen = scores.get("0:" + n);
       NDArray rejected = scores.get(n + ":");
       Optional<NDArray> marginArray = config.marginMode() == MarginMode.GIVEN
           ? Optional.of(m.create(margins)) : Optional.empty();
-      return config.objective().compute(new RewardPairBatch(chosen, rejected, marginArray));
+      return objective.compute(new RewardPairBatch(chosen, rejected, marginArray));
     }
 
     @Override
@@ -197,7 +241,7 @@ public final class RewardTrainer {
             for (int j = 0; j < seqs.length; j++) {
               rows[j] = seqs[j].ids();
             }
-            float[] s = SequenceScores.of(mb, rm, rows, padId).toFloatArray();
+            float[] s = ScalarScores.of(mb, rm, rows, padId).toFloatArray();
             for (int j = 0; j < part.size(); j++) {
               double d = s[j] - s[part.size() + j];
               correct += d > 0 ? 1 : 0;
@@ -218,7 +262,7 @@ public final class RewardTrainer {
             rows[part.size() + j] = part.get(j).edited().ids();
           }
           try (NDManager mb = m.newSubManager()) {
-            float[] s = SequenceScores.of(mb, rm, rows, padId).toFloatArray();
+            float[] s = ScalarScores.of(mb, rm, rows, padId).toFloatArray();
             for (int j = 0; j < part.size(); j++) {
               sensitivity += Math.abs(s[part.size() + j] - s[j]);
             }

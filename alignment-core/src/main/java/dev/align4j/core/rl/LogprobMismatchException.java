@@ -8,7 +8,7 @@ package dev.align4j.core.rl;
 public final class LogprobMismatchException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  LogprobMismatchException(String message) {
+  public LogprobMismatchException(String message) {
     super(message);
   }
 }

@@ -1,6 +1,6 @@
 /**
- * What PPO and GRPO share: rewards from a reward model and verifiable functions, rollouts sampled from the policy and
- * laid out so every response starts at the same column, per-token scoring of those responses, the check that
- * sampling-time log-probs equal the training forward pass, and the KL coefficient.
+ * What PPO and GRPO share, as users see it: the options both take ({@link dev.align4j.core.rl.RlArgs} and its
+ * builder base), the built-in verifiable rewards ({@code exact}, {@code contains:TEXT}), and the error a sampling /
+ * training log-prob mismatch raises. The machinery underneath is in {@code rl.internal}.
  */
 package dev.align4j.core.rl;

@@ -39,8 +39,8 @@ public record SftObjective(SftLossType lossType) implements Objective<SftBatch> 
     NDArray entropy = logp.stopGradient().exp().mul(logp.stopGradient()).sum(new int[] {2}).neg();
     NDArray correct = in.logits().stopGradient().argMax(2).eq(labels).toType(DataType.FLOAT32, false);
     out.put("num_tokens", valid.sum());
-    out.put("entropy", Masked.mean(entropy, valid));
     out.put("mean_token_accuracy", Masked.mean(correct, valid));
+    out.put("entropy", Masked.mean(entropy, valid));
     return ObjectiveResult.of(loss, out);
   }
 }

@@ -7,7 +7,7 @@ package dev.align4j.core.train;
 public final class NonFiniteException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  NonFiniteException(long step, String quantity, double value) {
+  public NonFiniteException(long step, String quantity, double value) {
     super(String.format("step %d: %s is %s; the weights were not updated. Lower the learning rate, check the data of"
         + " this step, or enable gradient clipping.", step, quantity, value));
   }

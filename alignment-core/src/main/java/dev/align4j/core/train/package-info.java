@@ -1,6 +1,7 @@
 /**
- * The training engine every stage shares: AdamW with decoupled weight decay, global-norm gradient clipping,
- * warm-up plus cosine or linear learning-rate schedules, gradient accumulation weighted so that it equals the large
- * batch, a per-step NDManager so memory stays flat, and a loud stop on a non-finite loss or gradient.
+ * What every trainer shares, as users see it: the common training options ({@link dev.align4j.core.train.TrainingArgs}
+ * and its builder), learning-rate schedules, the trainer settings (listeners, an optional run folder, cancellation)
+ * and the {@link dev.align4j.core.train.TrainingResult} a trainer returns. The engine itself (AdamW, gradient steps,
+ * the loop, checkpoints) lives in {@code train.internal}.
  */
 package dev.align4j.core.train;

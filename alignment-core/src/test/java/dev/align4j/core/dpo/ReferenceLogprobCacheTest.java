@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.align4j.api.data.TokenizedSequence;
-import dev.align4j.core.model.Pretrained;
+import dev.align4j.core.AlignModel;
+import dev.align4j.core.train.internal.Policies;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -29,20 +30,20 @@ class ReferenceLogprobCacheTest {
   @Test
   void servesOnlyWhatMatchesTheKey(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("reference_logps.safetensors");
-    try (Pretrained ref = Pretrained.load(tinyLlama())) {
-      String hash = ref.lm().model().weightsHash();
-      assertEquals(hash, ref.lm().model().weightsHash(), "the weights hash is stable");
-      ReferenceLogprobCache.Entry computed = ReferenceLogprobCache.get(file, "train.chosen", ref.lm(), hash, seqs(0),
+    try (AlignModel ref = AlignModel.load(tinyLlama())) {
+      String hash = Policies.weightsHash(ref);
+      assertEquals(hash, Policies.weightsHash(ref), "the weights hash is stable");
+      ReferenceLogprobCache.Entry computed = ReferenceLogprobCache.get(file, "train.chosen", ref, hash, seqs(0),
           8);
       // Store marker values under the right key: a hit returns them, a miss recomputes.
       float[] marker = {-123f, -456f};
       ReferenceLogprobCache.save(file, Map.of("train.chosen", new ReferenceLogprobCache.Entry(marker,
           computed.key())));
-      assertArrayEquals(marker, ReferenceLogprobCache.get(file, "train.chosen", ref.lm(), hash, seqs(0), 8).values(),
+      assertArrayEquals(marker, ReferenceLogprobCache.get(file, "train.chosen", ref, hash, seqs(0), 8).values(),
           "same reference, same sequences: served from the cache");
-      float[] changed = ReferenceLogprobCache.get(file, "train.chosen", ref.lm(), hash, seqs(1), 8).values();
+      float[] changed = ReferenceLogprobCache.get(file, "train.chosen", ref, hash, seqs(1), 8).values();
       assertNotEquals(marker[0], changed[0], "same size, other tokens: recomputed");
-      float[] otherReference = ReferenceLogprobCache.get(file, "train.chosen", ref.lm(), "another model", seqs(0), 8)
+      float[] otherReference = ReferenceLogprobCache.get(file, "train.chosen", ref, "another model", seqs(0), 8)
           .values();
       assertArrayEquals(computed.values(), otherReference, 0f, "another reference: recomputed, not the marker");
     }

@@ -38,7 +38,7 @@ class BuiltinModelTest {
     Gpt2Config c = BuiltinModels.tiny(b.vocabSize(), 64, 1, 2);
     try (TransformerModel m = TransformerModel.create(c, HeadKind.LANGUAGE_MODEL, WeightSource.random(1))) {
       assertTrue(m.parameterCount() > 190_000 && m.parameterCount() < 220_000, "parameters: " + m.parameterCount());
-      ModelFolder.save(m, dir, dir, Provenance.of("built-in", "random init", "none", null), null);
+      ModelFolder.save(m, dir, TokenizerFiles.of(dir), Provenance.of("built-in", "random init", "none", null), null);
     }
     try (Pretrained p = Pretrained.load(dir)) {
       int[] ids = p.tokenizer().encode("abc", true);

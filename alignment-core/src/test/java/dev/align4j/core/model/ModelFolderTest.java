@@ -29,7 +29,7 @@ class ModelFolderTest {
     for (String name : new String[] {"tiny-llama", "tiny-gpt2", "variants/gpt2-hub-names"}) {
       Path out = dir.resolve(name.replace('/', '_'));
       try (TransformerModel m = ModelFolder.load(resource(name), HeadKind.LANGUAGE_MODEL)) {
-        ModelFolder.save(m, out, resource(name), Provenance.of("test", name, "none", null), null);
+        ModelFolder.save(m, out, TokenizerFiles.of(resource(name)), Provenance.of("test", name, "none", null), null);
         try (TransformerModel back = ModelFolder.load(out, HeadKind.LANGUAGE_MODEL)) {
           for (int i = 0; i < m.parameters().size(); i++) {
             Parameter a = m.parameters().get(i);
@@ -53,7 +53,7 @@ class ModelFolderTest {
     for (String name : new String[] {"tiny-llama", "tiny-gpt2"}) {
       Path out = dir.resolve(name);
       try (TransformerModel m = ModelFolder.load(resource(name), HeadKind.LANGUAGE_MODEL)) {
-        ModelFolder.save(m, out, resource(name), null, null);
+        ModelFolder.save(m, out, TokenizerFiles.of(resource(name)), null, null);
       }
       assertEquals(headerShapes(resource(name).resolve("model.safetensors")),
           headerShapes(out.resolve("model.safetensors")), name);
@@ -69,7 +69,7 @@ class ModelFolderTest {
     try (TransformerModel m = ModelFolder.load(resource("tiny-gpt2"), HeadKind.SCALAR)) {
       assertArrayEquals(new float[48], m.parameterSet().get("score.weight").value().toFloatArray(), 0f,
           "a new score head starts at zero");
-      ModelFolder.save(m, out, resource("tiny-gpt2"), null, null);
+      ModelFolder.save(m, out, TokenizerFiles.of(resource("tiny-gpt2")), null, null);
     }
     Map<String, String> shapes = headerShapes(out.resolve("model.safetensors"));
     assertEquals("[1, 48]", shapes.get("score.weight"), "score.weight is (num_labels, hidden) as nn.Linear stores it");

@@ -6,8 +6,8 @@ import ai.djl.ndarray.NDManager;
 import dev.align4j.api.SamplingParams;
 import dev.align4j.api.data.Completion;
 import dev.align4j.api.data.TokenizedSequence;
-import dev.align4j.core.rl.LogprobConsistency;
-import dev.align4j.core.rl.Rollouts;
+import dev.align4j.core.rl.internal.LogprobConsistency;
+import dev.align4j.core.rl.internal.Rollouts;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -27,11 +27,17 @@ class SlidingWindowConsistencyTest {
         false, window, OptionalInt.of(1), OptionalInt.of(2), "mistral");
   }
 
+  /** A character tokenizer of 12 characters: with its 4 special tokens, the 16 ids of {@link #config}. */
+  private static TokenizerFiles tokenizer(java.nio.file.Path dir) throws Exception {
+    new dev.align4j.core.model.tokenizer.CharTokenizerBuilder().add("abcdefghijkl").write(dir);
+    return TokenizerFiles.of(dir);
+  }
+
   @Test
-  void sampledLogprobsEqualTheTrainingForwardPassBeyondTheWindow() {
-    try (TransformerModel m = TransformerModel.create(config(WINDOW), HeadKind.LANGUAGE_MODEL,
-        WeightSource.random(5))) {
-      LanguageModel lm = new LanguageModel(m, 0, java.util.Set.of(2));
+  void sampledLogprobsEqualTheTrainingForwardPassBeyondTheWindow(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    try (dev.align4j.core.AlignModel lm = dev.align4j.core.AlignModel.of(TransformerModel.create(config(WINDOW),
+        HeadKind.LANGUAGE_MODEL, WeightSource.random(5)), tokenizer(dir), "sliding-window test")) {
       List<int[]> prompts = List.of(new int[] {1, 3, 4, 5, 6}, new int[] {1, 7});
       List<Completion> cs = lm.generate(prompts, SamplingParams.sample(1.0, 12).with(SamplingParams.EosHandling.IGNORE),
           9);
@@ -40,7 +46,7 @@ class SlidingWindowConsistencyTest {
       assertTrue(worst < 1e-4, "RL layout agrees with generation: " + worst);
 
       // The same sequences through the SFT-style right-padded scoring path agree as well.
-      try (NDManager mm = m.manager().newSubManager()) {
+      try (NDManager mm = dev.align4j.core.runtime.DjlSetup.newManager()) {
         TokenizedSequence s = TokenizedSequence.of(prompts.get(0), cs.get(0).tokenIds());
         float[] scored = lm.tokenLogProbs(mm, new dev.align4j.api.data.TokenBatch(new int[][] {s.ids()},
             dev.align4j.api.data.TokenBatch.Padding.RIGHT)).toFloatArray();

@@ -1,28 +1,14 @@
 package dev.align4j.core.stages;
 
 import dev.align4j.api.data.Demonstration;
+import dev.align4j.api.data.Prompt;
 import dev.align4j.api.data.Text;
-import dev.align4j.core.data.DataReport;
-import dev.align4j.core.data.Dataset;
-import dev.align4j.core.data.PromptExample;
-import dev.align4j.core.model.BuiltinModels;
-import dev.align4j.core.model.HeadKind;
-import dev.align4j.core.model.ModelFolder;
-import dev.align4j.core.model.Provenance;
-import dev.align4j.core.model.TransformerModel;
-import dev.align4j.core.model.WeightSource;
-import dev.align4j.core.model.tokenizer.CharTokenizerBuilder;
-import dev.align4j.core.run.RunFolder;
-import dev.align4j.core.sft.Packing;
+import dev.align4j.core.AlignModel;
 import dev.align4j.core.sft.SftConfig;
-import dev.align4j.core.sft.SftLossType;
 import dev.align4j.core.sft.SftTrainer;
 import dev.align4j.core.train.ScheduleKind;
-import dev.align4j.core.train.TrainingArgs;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
 /**
@@ -35,31 +21,26 @@ final class AnimalNames {
 
   private AnimalNames() {}
 
-  /** A built-in model fine-tuned on uniform animal names, written to {@code dir/sft/final}. */
-  static Path sftModel(Path dir) throws Exception {
-    Path base = dir.resolve("base");
-    CharTokenizerBuilder chars = new CharTokenizerBuilder().add(PROMPT);
+  /** A built-in model fine-tuned on uniform animal names (the caller closes it). */
+  static AlignModel sftModel() throws Exception {
+    StringBuilder corpus = new StringBuilder(PROMPT);
     for (String a : ANIMALS) {
-      chars.add(a);
-    }
-    chars.write(base);
-    try (TransformerModel m = TransformerModel.create(BuiltinModels.tiny(chars.vocabSize(), 32, 1, 2),
-        HeadKind.LANGUAGE_MODEL, WeightSource.random(3))) {
-      ModelFolder.save(m, base, base, Provenance.of("built-in", "test", "none", null), null);
+      corpus.append(a);
     }
     Random r = new Random(5);
     List<Demonstration> demos = new ArrayList<>();
     for (int i = 0; i < 256; i++) {
       demos.add(new Demonstration.PromptCompletion(Text.plain(PROMPT), Text.plain(ANIMALS[r.nextInt(4)])));
     }
-    TrainingArgs args = new TrainingArgs(3e-3, 1, 120, 32, 1, 1, 0.1, ScheduleKind.COSINE, 0, 1, 32, 50, 0, 0, 1, 0);
-    return new SftTrainer(new SftConfig(args, SftLossType.NLL, Packing.NONE)).train(base,
-        new Dataset<>(demos, new DataReport(256, 0, 0, 0)), null,
-        RunFolder.open(dir.resolve("sft"), RunFolder.Mode.RESUME_OR_NEW),
-        new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode(), List.of()).finalModel();
+    SftConfig config = SftConfig.builder().learningRate(3e-3).maxSteps(120).batchSize(32).seed(1).warmupRatio(0.1)
+        .schedule(ScheduleKind.COSINE).weightDecay(0).maxGradNorm(1).maxLength(32).logEvery(50).keepCheckpoints(1)
+        .build();
+    try (AlignModel base = AlignModel.builtin(corpus.toString(), 32, 3)) {
+      return SftTrainer.of(config).train(base, demos).model();
+    }
   }
 
-  static Dataset<PromptExample> prompts() {
-    return new Dataset<>(List.of(new PromptExample(Text.plain(PROMPT), Map.of())), new DataReport(1, 0, 0, 0));
+  static List<Prompt> prompts() {
+    return List.of(Prompt.of(PROMPT));
   }
 }

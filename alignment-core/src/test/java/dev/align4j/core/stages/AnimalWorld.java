@@ -3,8 +3,6 @@ package dev.align4j.core.stages;
 import dev.align4j.api.data.Demonstration;
 import dev.align4j.api.data.PreferencePair;
 import dev.align4j.api.data.Text;
-import dev.align4j.core.data.DataReport;
-import dev.align4j.core.data.Dataset;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,23 +60,23 @@ final class AnimalWorld {
         " the " + c + " " + ANIMALS[a] + " is " + PREPS[a] + " the " + PLACES[wrong] + " ."};
   }
 
-  static Dataset<Demonstration> demonstrations(int n, long seed, Split split) {
+  static List<Demonstration> demonstrations(int n, long seed, Split split) {
     Random r = new Random(seed);
     List<Demonstration> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       String[] e = example(r, split);
       out.add(new Demonstration.PromptCompletion(Text.plain(e[0]), Text.plain(e[1])));
     }
-    return new Dataset<>(out, new DataReport(n, 0, 0, 0));
+    return out;
   }
 
-  static Dataset<PreferencePair> preferences(int n, long seed, Split split) {
+  static List<PreferencePair> preferences(int n, long seed, Split split) {
     Random r = new Random(seed);
     List<PreferencePair> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       String[] e = example(r, split);
       out.add(PreferencePair.plain(e[0], e[1], e[2]));
     }
-    return new Dataset<>(out, new DataReport(n, 0, 0, 0));
+    return out;
   }
 }

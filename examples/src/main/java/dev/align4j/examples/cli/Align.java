@@ -37,8 +37,8 @@ public final class Align implements Runnable {
       return BAD_INPUT;
     }
     CommandLine cl = new CommandLine(new Align());
+    cl.setDefaultValueProvider(new ConfigMapping.BuilderDefaults(config));
     if (config != null) {
-      cl.setDefaultValueProvider(config);
       cl.setExecutionStrategy(parsed -> {
         config.checkKeys(parsed.asCommandLineList().get(parsed.asCommandLineList().size() - 1).getCommandSpec());
         return new CommandLine.RunLast().execute(parsed);

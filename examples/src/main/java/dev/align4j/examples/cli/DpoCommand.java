@@ -1,14 +1,9 @@
 package dev.align4j.examples.cli;
 
-import dev.align4j.api.data.PreferencePair;
-import dev.align4j.core.data.Dataset;
+import dev.align4j.core.AlignModel;
+import dev.align4j.core.train.TrainingResult;
 import dev.align4j.core.dpo.DpoConfig;
-import dev.align4j.core.dpo.DpoLossType;
 import dev.align4j.core.dpo.DpoTrainer;
-import dev.align4j.core.dpo.FDivergence;
-import dev.align4j.core.dpo.WeightedDpoLoss;
-import dev.align4j.core.run.Progress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -32,11 +27,11 @@ final class DpoCommand implements Callable<Integer> {
   @Mixin
   PreferenceDataOptions dataOptions;
 
-  @Option(names = "--beta", defaultValue = "0.1", description = "Strength of the leash to the reference "
+  @Option(names = "--beta", description = "Strength of the leash to the reference "
       + "(default: ${DEFAULT-VALUE}).")
   double beta;
 
-  @Option(names = "--loss-type", defaultValue = "sigmoid", split = ",", description = "One or more of sigmoid, "
+  @Option(names = "--loss-type", split = ",", description = "One or more of sigmoid, "
       + "hinge, ipo, sigmoid_norm, exo_pair, nca_pair, robust, bco_pair, sppo_hard, aot, aot_unpaired, apo_zero, "
       + "apo_down, discopop (default: ${DEFAULT-VALUE}).")
   List<String> lossTypes;
@@ -48,7 +43,7 @@ final class DpoCommand implements Callable<Integer> {
       + "exo_pair (1e-3 when 0) and aot (default: ${DEFAULT-VALUE}).")
   double labelSmoothing;
 
-  @Option(names = "--f-divergence-type", defaultValue = "reverse_kl", description = "reverse_kl, forward_kl, "
+  @Option(names = "--f-divergence-type", description = "reverse_kl, forward_kl, "
       + "js_divergence or alpha_divergence (default: ${DEFAULT-VALUE}).")
   String divergence;
 
@@ -60,7 +55,7 @@ final class DpoCommand implements Callable<Integer> {
       + "${DEFAULT-VALUE}).")
   double discopopTau;
 
-  @Option(names = "--kl-max-new-tokens", defaultValue = "32", description = "Tokens sampled per held-out prompt for "
+  @Option(names = "--kl-max-new-tokens", description = "Tokens sampled per held-out prompt for "
       + "the KL to the reference (default: ${DEFAULT-VALUE}).")
   int klMaxNewTokens;
 
@@ -72,61 +67,21 @@ final class DpoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    var args = training.toArgs();
-    if (lossWeights != null && lossWeights.size() != lossTypes.size()) {
-      throw new IllegalArgumentException("--loss-weights has " + lossWeights.size() + " values for "
-          + lossTypes.size() + " --loss-type entries; give one weight per loss type");
-    }
-    List<WeightedDpoLoss> losses = new ArrayList<>();
-    for (int i = 0; i < lossTypes.size(); i++) {
-      losses.add(new WeightedDpoLoss(lossType(lossTypes.get(i).trim()), lossWeights == null ? 1.0
-          : lossWeights.get(i)));
-    }
-    DpoConfig config = new DpoConfig(args, beta, losses, divergence(), klMaxNewTokens);
-    PreferenceDataOptions.Loaded data = dataOptions.load(args.seed());
-    Dataset<PreferencePair> train = data.train();
-    Dataset<PreferencePair> eval = data.eval();
-    long total = args.totalSteps(train.size());
-    DpoTrainer.Result r = new DpoTrainer(config).train(model.model, train, eval, runOptions.open(),
-        RunOptions.resolved(spec), List.of(new Progress("dpo", total, 1, args.logEvery())));
-    System.err.println("dpo: " + r.steps() + " steps; final model in " + r.finalModel());
-    if (eval != null) {
-      System.err.printf(Locale.ROOT, "dpo: held-out reward accuracy %.3f -> %.3f, margin %.3f -> %.3f, KL to the "
-          + "reference %.4f%n", r.initial().get("eval/rewards/accuracies"), r.metrics().get("eval/rewards/accuracies"),
-          r.initial().get("eval/rewards/margins"), r.metrics().get("eval/rewards/margins"),
-          r.metrics().get("eval/kl/reference"));
+    DpoConfig config = ConfigMapping.dpo(this);
+    PreferenceDataOptions.Loaded data = dataOptions.load(config.training().seed());
+    long total = config.training().totalSteps(data.train().size());
+    try (AlignModel base = model.loadModel();
+        TrainingResult<AlignModel> r = runOptions.applyTo(DpoTrainer.of(config), spec)
+            .listener(new Progress("dpo", total, 1, config.training().logEvery()))
+            .train(base, data.train(), data.eval())) {
+      System.err.println("dpo: " + r.steps() + " steps; final model in " + runOptions.out.resolve("final"));
+      if (!data.eval().isEmpty()) {
+        System.err.printf(Locale.ROOT, "dpo: held-out reward accuracy %.3f -> %.3f, margin %.3f -> %.3f, KL to the "
+            + "reference %.4f%n", r.initialEval().get("eval/rewards/accuracies"), r.metric("eval/rewards/accuracies"),
+            r.initialEval().get("eval/rewards/margins"), r.metric("eval/rewards/margins"),
+            r.metric("eval/kl/reference"));
+      }
     }
     return 0;
-  }
-
-  private DpoLossType lossType(String name) {
-    return switch (name) {
-      case "sigmoid" -> new DpoLossType.Sigmoid();
-      case "hinge" -> new DpoLossType.Hinge();
-      case "ipo" -> new DpoLossType.Ipo();
-      case "sigmoid_norm" -> new DpoLossType.SigmoidNorm();
-      case "exo_pair" -> new DpoLossType.ExoPair(labelSmoothing == 0 ? 1e-3 : labelSmoothing);
-      case "nca_pair" -> new DpoLossType.NcaPair();
-      case "robust" -> new DpoLossType.Robust(labelSmoothing);
-      case "bco_pair" -> new DpoLossType.BcoPair();
-      case "sppo_hard" -> new DpoLossType.SppoHard();
-      case "aot" -> new DpoLossType.Aot(labelSmoothing);
-      case "aot_unpaired" -> new DpoLossType.AotUnpaired(labelSmoothing);
-      case "apo_zero" -> new DpoLossType.ApoZero();
-      case "apo_down" -> new DpoLossType.ApoDown();
-      case "discopop" -> new DpoLossType.DiscoPop(discopopTau);
-      default -> throw new IllegalArgumentException("--loss-type '" + name + "' is not a DPO loss; see --help");
-    };
-  }
-
-  private FDivergence divergence() {
-    return switch (divergence.toLowerCase(Locale.ROOT)) {
-      case "reverse_kl" -> new FDivergence.ReverseKl();
-      case "forward_kl" -> new FDivergence.ForwardKl();
-      case "js_divergence" -> new FDivergence.JsDivergence();
-      case "alpha_divergence" -> new FDivergence.AlphaDivergence(alpha);
-      default -> throw new IllegalArgumentException("--f-divergence-type must be reverse_kl, forward_kl, "
-          + "js_divergence or alpha_divergence, got " + divergence);
-    };
   }
 }

@@ -1,16 +1,13 @@
 package dev.align4j.examples.cli;
 
-import dev.align4j.api.kernel.MultiRewardAggregation;
-import dev.align4j.api.kernel.RewardScaling;
+import dev.align4j.api.data.Prompt;
+import dev.align4j.core.AlignModel;
+import dev.align4j.core.AlignRewardModel;
+import dev.align4j.core.train.TrainingResult;
 import dev.align4j.core.grpo.GrpoConfig;
-import dev.align4j.core.grpo.GrpoLossType;
 import dev.align4j.core.grpo.GrpoTrainer;
-import dev.align4j.core.grpo.ImportanceSampling;
-import dev.align4j.core.run.Progress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,19 +30,19 @@ final class GrpoCommand implements Callable<Integer> {
   @Mixin
   RlOptions rl;
 
-  @Option(names = "--beta", defaultValue = "0.04", description = "KL coefficient; 0 loads no reference "
+  @Option(names = "--beta", description = "KL coefficient; 0 loads no reference "
       + "(default: ${DEFAULT-VALUE}).")
   double beta;
 
-  @Option(names = "--num-generations", defaultValue = "8", description = "Completions per prompt "
+  @Option(names = "--num-generations", description = "Completions per prompt "
       + "(default: ${DEFAULT-VALUE}).")
   int numGenerations;
 
-  @Option(names = "--loss-type", defaultValue = "grpo", description = "grpo, bnpo, dr_grpo, dapo, luspo, cispo, sapo "
+  @Option(names = "--loss-type", description = "grpo, bnpo, dr_grpo, dapo, luspo, cispo, sapo "
       + "or vespo (default: ${DEFAULT-VALUE}).")
   String lossType;
 
-  @Option(names = "--epsilon", defaultValue = "0.2", description = "Lower clip range (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--epsilon", description = "Lower clip range (default: ${DEFAULT-VALUE}).")
   double epsilon;
 
   @Option(names = "--epsilon-high", description = "Upper clip range (default: --epsilon; DAPO uses 0.28).")
@@ -54,23 +51,23 @@ final class GrpoCommand implements Callable<Integer> {
   @Option(names = "--delta", description = "Cap on the ratio (two-sided clipping; default: none).")
   Double delta;
 
-  @Option(names = "--scale-rewards", defaultValue = "group", description = "group, batch or none "
+  @Option(names = "--scale-rewards", description = "group, batch or none "
       + "(default: ${DEFAULT-VALUE}).")
   String scaleRewards;
 
-  @Option(names = "--multi-objective-aggregation", defaultValue = "sum_then_normalize", description = "With several "
+  @Option(names = "--multi-objective-aggregation", description = "With several "
       + "rewards: sum_then_normalize or normalize_then_sum (default: ${DEFAULT-VALUE}).")
   String aggregation;
 
-  @Option(names = "--importance-sampling-level", defaultValue = "token", description = "token or sequence (GSPO) "
+  @Option(names = "--importance-sampling-level", description = "token or sequence (GSPO) "
       + "(default: ${DEFAULT-VALUE}).")
   String importanceSampling;
 
-  @Option(names = "--num-iterations", defaultValue = "1", description = "Updates per batch (default: "
+  @Option(names = "--num-iterations", description = "Updates per batch (default: "
       + "${DEFAULT-VALUE}).")
   int numIterations;
 
-  @Option(names = "--num-mini-batches", defaultValue = "1", description = "Optimizer steps per pass (default: "
+  @Option(names = "--num-mini-batches", description = "Optimizer steps per pass (default: "
       + "${DEFAULT-VALUE}).")
   int numMiniBatches;
 
@@ -79,53 +76,23 @@ final class GrpoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    int maxNew = rl.maxNewTokens;
-    GrpoLossType type = switch (lossType) {
-      case "grpo" -> new GrpoLossType.Grpo();
-      case "bnpo" -> new GrpoLossType.Bnpo();
-      case "dr_grpo" -> new GrpoLossType.DrGrpo(maxNew);
-      case "dapo" -> new GrpoLossType.Dapo();
-      case "luspo" -> new GrpoLossType.Luspo();
-      case "cispo" -> new GrpoLossType.Cispo();
-      case "sapo" -> new GrpoLossType.Sapo(1.0, 1.05);
-      case "vespo" -> new GrpoLossType.Vespo(2.0, 3.0, 3.0, 2.0);
-      default -> throw new IllegalArgumentException("--loss-type '" + lossType + "' is not a GRPO loss; see --help");
-    };
-    RewardScaling scaling = switch (scaleRewards.toLowerCase(Locale.ROOT)) {
-      case "group", "true" -> RewardScaling.GROUP;
-      case "batch" -> RewardScaling.BATCH;
-      case "none", "false" -> RewardScaling.NONE;
-      default -> throw new IllegalArgumentException("--scale-rewards must be group, batch or none, got "
-          + scaleRewards);
-    };
-    MultiRewardAggregation agg = switch (aggregation) {
-      case "sum_then_normalize" -> MultiRewardAggregation.SUM_THEN_NORMALIZE;
-      case "normalize_then_sum" -> MultiRewardAggregation.NORMALIZE_THEN_SUM;
-      default -> throw new IllegalArgumentException("--multi-objective-aggregation must be sum_then_normalize or "
-          + "normalize_then_sum, got " + aggregation);
-    };
-    ImportanceSampling is = switch (importanceSampling) {
-      case "token" -> ImportanceSampling.TOKEN;
-      case "sequence" -> ImportanceSampling.SEQUENCE;
-      default -> throw new IllegalArgumentException("--importance-sampling-level must be token or sequence, got "
-          + importanceSampling);
-    };
-    GrpoConfig config = new GrpoConfig(rl.toArgs(beta), numGenerations, type, epsilon,
-        epsilonHigh == null ? epsilon : epsilonHigh, delta == null ? OptionalDouble.empty()
-        : OptionalDouble.of(delta), scaling, agg, is, numIterations, numMiniBatches);
-    List<AutoCloseable> toClose = new ArrayList<>();
-    try {
-      var rewards = rl.rewardSources(toClose);
-      GrpoTrainer.Result r = new GrpoTrainer(config).train(model.model, rl.promptData(), rewards, runOptions.open(),
-          RunOptions.resolved(spec), List.of(new Progress("grpo", config.rl().maxSteps(), 1,
-              config.rl().logEvery())));
-      System.err.printf(Locale.ROOT, "grpo: reward/mean %.4f; policy in %s%n", r.metrics().get("reward/mean"),
-          r.finalPolicy());
-      return 0;
-    } finally {
-      for (AutoCloseable c : toClose) {
-        c.close();
+    GrpoConfig config = ConfigMapping.grpo(this);
+    List<Prompt> prompts = rl.promptData();
+    try (AlignModel policy = model.loadModel();
+        AlignRewardModel rewardModel = rl.loadRewardModel()) {
+      GrpoTrainer trainer = runOptions.applyTo(GrpoTrainer.of(config), spec)
+          .listener(new Progress("grpo", config.rl().maxSteps(), 1, config.rl().logEvery()));
+      if (rewardModel != null) {
+        trainer = trainer.rewardModel(rewardModel, rl.rewardModelWeight());
+      }
+      for (var f : rl.functions()) {
+        trainer = trainer.rewardFunction(f.getKey(), f.getValue());
+      }
+      try (TrainingResult<AlignModel> r = trainer.train(policy, prompts)) {
+        System.err.printf(Locale.ROOT, "grpo: reward/mean %.4f; policy in %s%n", r.metric("reward/mean"),
+            runOptions.out.resolve("final"));
       }
     }
+    return 0;
   }
 }

@@ -5,6 +5,7 @@ import dev.align4j.core.data.DataFiles;
 import dev.align4j.core.data.Dataset;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** {@code --data}, {@code --eval-data}, {@code --eval-split}, {@code --drop-duplicates} for preference data. */
@@ -24,19 +25,19 @@ final class PreferenceDataOptions {
       + "instead of only counting them (default: ${DEFAULT-VALUE}).")
   boolean dropDuplicates;
 
-  /** Training data and evaluation data (null without any), each with the report of the file it came from. */
-  record Loaded(Dataset<PreferencePair> train, Dataset<PreferencePair> eval) {}
+  /** Training data and evaluation data (empty without any). */
+  record Loaded(List<PreferencePair> train, List<PreferencePair> eval) {}
 
   Loaded load(long seed) throws IOException {
     DataFiles.Dedup dedup = dropDuplicates ? DataFiles.Dedup.DROP : DataFiles.Dedup.KEEP;
     Dataset<PreferencePair> all = DataFiles.preferences(data, dedup);
     if (evalData != null) {
-      return new Loaded(all, DataFiles.preferences(evalData, dedup));
+      return new Loaded(all.examples(), DataFiles.preferences(evalData, dedup).examples());
     }
     if (evalSplit > 0) {
       Dataset.Split<PreferencePair> s = all.split(evalSplit, seed);
-      return new Loaded(new Dataset<>(s.train(), all.report()), new Dataset<>(s.eval(), all.report()));
+      return new Loaded(s.train(), s.eval());
     }
-    return new Loaded(all, null);
+    return new Loaded(all.examples(), List.of());
   }
 }

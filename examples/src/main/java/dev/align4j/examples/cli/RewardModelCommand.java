@@ -1,14 +1,13 @@
 package dev.align4j.examples.cli;
 
-import dev.align4j.api.data.PreferencePair;
-import dev.align4j.core.data.Dataset;
+import dev.align4j.core.AlignModel;
+import dev.align4j.core.AlignRewardModel;
+import dev.align4j.core.reward.RewardEvaluation;
+import dev.align4j.core.train.TrainingResult;
 import dev.align4j.core.reward.MarginMode;
 import dev.align4j.core.reward.RewardConfig;
 import dev.align4j.core.reward.RewardTrainer;
-import dev.align4j.core.run.Progress;
-import java.util.List;
 import java.util.Locale;
-import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,27 +45,26 @@ final class RewardModelCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    var args = training.toArgs();
-    PreferenceDataOptions.Loaded data = dataOptions.load(args.seed());
+    PreferenceDataOptions.Loaded data = dataOptions.load(training.seed);
     MarginMode mode = switch (margin.toLowerCase(Locale.ROOT)) {
-      case "auto" -> data.train().examples().stream().allMatch(p -> p.margin().isPresent()) ? MarginMode.GIVEN
+      case "auto" -> data.train().stream().allMatch(p -> p.margin().isPresent()) ? MarginMode.GIVEN
           : MarginMode.NONE;
       case "given" -> MarginMode.GIVEN;
       case "none" -> MarginMode.NONE;
       default -> throw new IllegalArgumentException("--margin must be auto, given or none, got " + margin);
     };
-    RewardConfig config = new RewardConfig(args, mode, centerRewardsCoefficient == null ? OptionalDouble.empty()
-        : OptionalDouble.of(centerRewardsCoefficient));
-    Dataset<PreferencePair> train = data.train();
-    Dataset<PreferencePair> eval = data.eval();
-    long total = args.totalSteps(train.size());
-    RewardTrainer.Result r = new RewardTrainer(config).train(model.model, train, eval, runOptions.open(),
-        RunOptions.resolved(spec), List.of(new Progress("rm", total, 1, args.logEvery())));
-    System.err.println("rm: " + r.steps() + " steps; reward model in " + r.finalModel());
-    if (eval != null) {
-      System.err.printf(Locale.ROOT, "rm: held-out accuracy %.3f, margin %.3f, length correlation %.3f, formatting "
-          + "sensitivity %.3f%n", r.evaluation().accuracy(), r.evaluation().margin(),
-          r.evaluation().lengthCorrelation(), r.evaluation().formattingSensitivity());
+    RewardConfig config = ConfigMapping.rm(this, mode);
+    long total = config.training().totalSteps(data.train().size());
+    try (AlignModel base = model.loadModel();
+        TrainingResult<AlignRewardModel> r = runOptions.applyTo(RewardTrainer.of(config), spec)
+            .listener(new Progress("rm", total, 1, config.training().logEvery()))
+            .train(base, data.train(), data.eval())) {
+      System.err.println("rm: " + r.steps() + " steps; reward model in " + runOptions.out.resolve("final"));
+      if (!data.eval().isEmpty()) {
+        RewardEvaluation ev = RewardEvaluation.from(r.metrics());
+        System.err.printf(Locale.ROOT, "rm: held-out accuracy %.3f, margin %.3f, length correlation %.3f, formatting "
+            + "sensitivity %.3f%n", ev.accuracy(), ev.margin(), ev.lengthCorrelation(), ev.formattingSensitivity());
+      }
     }
     return 0;
   }

@@ -1,20 +1,15 @@
 package dev.align4j.examples.cli;
 
 import dev.align4j.api.RewardFunction;
+import dev.align4j.api.data.Prompt;
+import dev.align4j.core.AlignRewardModel;
 import dev.align4j.core.data.DataFiles;
-import dev.align4j.core.data.Dataset;
-import dev.align4j.core.data.PromptExample;
 import dev.align4j.core.rl.BuiltinRewards;
-import dev.align4j.core.rl.RewardSources;
 import dev.align4j.core.rl.RlArgs;
-import dev.align4j.core.rl.TransformerRewardModel;
-import dev.align4j.core.train.ScheduleKind;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.OptionalDouble;
 import picocli.CommandLine.Option;
 
 /** The options {@code align ppo} and {@code align grpo} share. */
@@ -34,32 +29,32 @@ final class RlOptions {
       + "then each --reward in order (default: 1 each).")
   List<Double> rewardWeights = new ArrayList<>();
 
-  @Option(names = "--max-steps", defaultValue = "100", description = "RL iterations (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-steps", description = "RL iterations (default: ${DEFAULT-VALUE}).")
   long maxSteps;
 
-  @Option(names = "--learning-rate", defaultValue = "1e-5", description = "Peak learning rate "
+  @Option(names = "--learning-rate", description = "Peak learning rate "
       + "(default: ${DEFAULT-VALUE}).")
   double learningRate;
 
-  @Option(names = "--batch-size", defaultValue = "16", description = "Prompts per iteration "
+  @Option(names = "--batch-size", description = "Prompts per iteration "
       + "(default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--max-new-tokens", defaultValue = "64", description = "Completion budget "
+  @Option(names = "--max-new-tokens", description = "Completion budget "
       + "(default: ${DEFAULT-VALUE}).")
   int maxNewTokens;
 
-  @Option(names = "--temperature", defaultValue = "1.0", description = "Sampling temperature "
+  @Option(names = "--temperature", description = "Sampling temperature "
       + "(default: ${DEFAULT-VALUE}).")
   double temperature;
 
-  @Option(names = "--top-k", defaultValue = "0", description = "Top-k sampling, 0 off (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--top-k", description = "Top-k sampling, 0 off (default: ${DEFAULT-VALUE}).")
   int topK;
 
-  @Option(names = "--top-p", defaultValue = "1.0", description = "Nucleus sampling, 1 off (default: "
+  @Option(names = "--top-p", description = "Nucleus sampling, 1 off (default: "
       + "${DEFAULT-VALUE}).")
   double topP;
 
@@ -71,62 +66,80 @@ final class RlOptions {
       + "(default: none).")
   Double missingEosPenalty;
 
-  @Option(names = "--warmup-ratio", defaultValue = "0.0", description = "Learning-rate warm-up share "
+  @Option(names = "--warmup-ratio", description = "Learning-rate warm-up share "
       + "(default: ${DEFAULT-VALUE}).")
   double warmupRatio;
 
-  @Option(names = "--lr-scheduler-type", defaultValue = "constant", description = "constant, linear or cosine "
+  @Option(names = "--lr-scheduler-type", description = "constant, linear or cosine "
       + "(default: ${DEFAULT-VALUE}).")
   String scheduler;
 
-  @Option(names = "--max-grad-norm", defaultValue = "1.0", description = "Global-norm clip, 0 off "
+  @Option(names = "--max-grad-norm", description = "Global-norm clip, 0 off "
       + "(default: ${DEFAULT-VALUE}).")
   double maxGradNorm;
 
-  @Option(names = "--logging-steps", defaultValue = "1", description = "Log every N iterations "
+  @Option(names = "--logging-steps", description = "Log every N iterations "
       + "(default: ${DEFAULT-VALUE}).")
   int loggingSteps;
 
-  @Option(names = "--save-steps", defaultValue = "50", description = "Checkpoint every N iterations, 0 only at the "
+  @Option(names = "--save-steps", description = "Checkpoint every N iterations, 0 only at the "
       + "end (default: ${DEFAULT-VALUE}).")
   int saveSteps;
 
-  @Option(names = "--save-total-limit", defaultValue = "2", description = "Newest checkpoints kept "
+  @Option(names = "--save-total-limit", description = "Newest checkpoints kept "
       + "(default: ${DEFAULT-VALUE}).")
   int saveTotalLimit;
 
-  @Option(names = "--threads", defaultValue = "0", description = "PyTorch intra-op threads, 0 default "
+  @Option(names = "--threads", description = "PyTorch intra-op threads, 0 default "
       + "(default: ${DEFAULT-VALUE}).")
   int threads;
 
-  RlArgs toArgs(double beta) {
-    ScheduleKind kind;
-    try {
-      kind = ScheduleKind.valueOf(scheduler.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--lr-scheduler-type must be constant, linear or cosine, got " + scheduler);
+  /** Puts the options onto PPO's or GRPO's config builder (see {@link ConfigMapping}). */
+  <B extends RlArgs.AbstractBuilder<B>> B applyTo(B b) {
+    b.learningRate(learningRate).maxSteps(maxSteps).batchSize(batchSize).seed(seed).maxNewTokens(maxNewTokens)
+        .temperature(temperature).topK(topK).topP(topP).warmupRatio(warmupRatio)
+        .schedule(ConfigMapping.schedule(scheduler)).maxGradNorm(maxGradNorm).logEvery(loggingSteps)
+        .saveEvery(saveSteps).keepCheckpoints(saveTotalLimit).threads(threads);
+    if (targetKl != null) {
+      b.targetKl(targetKl);
     }
-    return new RlArgs(learningRate, maxSteps, batchSize, seed, maxNewTokens, temperature, topK, topP, beta,
-        targetKl == null ? OptionalDouble.empty() : OptionalDouble.of(targetKl),
-        missingEosPenalty == null ? OptionalDouble.empty() : OptionalDouble.of(missingEosPenalty), warmupRatio, kind,
-        maxGradNorm, loggingSteps, saveSteps, saveTotalLimit, threads);
+    if (missingEosPenalty != null) {
+      b.missingEosPenalty(missingEosPenalty);
+    }
+    return b;
   }
 
-  Dataset<PromptExample> promptData() throws IOException {
-    return DataFiles.prompts(prompts);
+  /** The prompts of {@code --prompts}. */
+  List<Prompt> promptData() throws IOException {
+    return DataFiles.prompts(prompts).examples();
   }
 
-  /** The rewards; the caller closes the reward model (the returned list's first element, if any). */
-  RewardSources rewardSources(List<AutoCloseable> toClose) throws IOException {
-    TransformerRewardModel rm = null;
-    if (rewardModel != null) {
-      rm = TransformerRewardModel.load(rewardModel);
-      toClose.add(rm);
+  /** The reward model of {@code --reward-model}, or null; the caller closes it. */
+  AlignRewardModel loadRewardModel() throws IOException {
+    return rewardModel == null ? null : AlignRewardModel.load(rewardModel);
+  }
+
+  /**
+   * The built-in rewards of {@code --reward} with their {@code --reward-weights} (the reward model's weight first),
+   * as (function, weight) pairs; the reward model's weight is {@link #rewardModelWeight}.
+   */
+  List<java.util.Map.Entry<RewardFunction, Double>> functions() {
+    int n = (rewardModel == null ? 0 : 1) + rewards.size();
+    if (!rewardWeights.isEmpty() && rewardWeights.size() != n) {
+      throw new IllegalArgumentException("--reward-weights has " + rewardWeights.size() + " values for " + n
+          + " rewards (the reward model first, then each --reward in order)");
     }
-    List<RewardFunction> functions = new ArrayList<>();
+    List<java.util.Map.Entry<RewardFunction, Double>> out = new ArrayList<>();
+    int k = rewardModel == null ? 0 : 1;
     for (String r : rewards) {
-      functions.add(BuiltinRewards.parse(r));
+      out.add(java.util.Map.entry(BuiltinRewards.parse(r), rewardWeights.isEmpty() ? 1.0 : rewardWeights.get(k)));
+      k++;
     }
-    return RewardSources.of(rm, functions, rewardWeights);
+    return out;
+  }
+
+  /** The reward model's weight. */
+  double rewardModelWeight() {
+    return rewardWeights.isEmpty() ? 1.0 : rewardWeights.get(0);
   }
 }

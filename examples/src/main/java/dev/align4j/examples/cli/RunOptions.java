@@ -1,9 +1,12 @@
 package dev.align4j.examples.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.align4j.core.run.RunFolder;
-import java.io.IOException;
+import dev.align4j.core.train.RunMode;
+import dev.align4j.core.train.Trainer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -21,13 +24,14 @@ final class RunOptions {
       + "option names); options on the command line override it.")
   Path config;
 
-  RunFolder open() throws IOException {
-    return RunFolder.open(out, overwrite ? RunFolder.Mode.OVERWRITE : RunFolder.Mode.RESUME_OR_NEW);
+  /** The trainer with this run folder and the command's options recorded in its {@code config.json}. */
+  <T extends Trainer<T>> T applyTo(T trainer, CommandSpec spec) {
+    return trainer.runFolder(out, overwrite ? RunMode.OVERWRITE : RunMode.RESUME_OR_NEW).record(resolved(spec));
   }
 
   /** Every option of {@code spec} with its resolved value, defaults included: enough to rerun. */
-  static ObjectNode resolved(CommandSpec spec) {
-    ObjectNode o = JsonOut.object();
+  static Map<String, Object> resolved(CommandSpec spec) {
+    Map<String, Object> o = new LinkedHashMap<>();
     o.put("command", "align " + spec.name());
     for (OptionSpec opt : spec.options()) {
       String name = opt.longestName().replaceFirst("^--", "");
@@ -35,17 +39,12 @@ final class RunOptions {
         continue;
       }
       Object v = opt.getValue();
-      if (v == null) {
-        o.putNull(name);
-      } else if (v instanceof Double || v instanceof Float) {
-        o.put(name, ((Number) v).doubleValue());
-      } else if (v instanceof Number n) {
-        o.put(name, n.longValue());
-      } else if (v instanceof Boolean b) {
-        o.put(name, b);
+      if (v == null || v instanceof Number || v instanceof Boolean) {
+        o.put(name, v);
       } else if (v instanceof java.util.List<?> list) {
-        var a = o.putArray(name);
-        list.forEach(x -> a.add(String.valueOf(x)));
+        List<String> items = new ArrayList<>();
+        list.forEach(x -> items.add(String.valueOf(x)));
+        o.put(name, items);
       } else {
         o.put(name, v.toString());
       }

@@ -3,13 +3,10 @@ package dev.align4j.examples.cli;
 import dev.align4j.api.data.Demonstration;
 import dev.align4j.core.data.DataFiles;
 import dev.align4j.core.data.Dataset;
-import dev.align4j.core.run.Progress;
-import dev.align4j.core.run.RunFolder;
-import dev.align4j.core.sft.Packing;
+import dev.align4j.core.AlignModel;
 import dev.align4j.core.sft.SftConfig;
-import dev.align4j.core.sft.SftLossType;
-import dev.align4j.core.sft.SftResult;
 import dev.align4j.core.sft.SftTrainer;
+import dev.align4j.core.train.TrainingResult;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -43,7 +40,7 @@ final class SftCommand implements Callable<Integer> {
       + "--data, chosen with --seed (default: ${DEFAULT-VALUE}).")
   double evalSplit;
 
-  @Option(names = "--loss-type", defaultValue = "nll", description = "nll (cross-entropy) or dft (Dynamic "
+  @Option(names = "--loss-type", description = "nll (cross-entropy) or dft (Dynamic "
       + "Fine-Tuning) (default: ${DEFAULT-VALUE}).")
   String lossType;
 
@@ -63,32 +60,28 @@ final class SftCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    SftLossType loss = switch (lossType.toLowerCase(Locale.ROOT)) {
-      case "nll" -> SftLossType.NLL;
-      case "dft" -> SftLossType.DFT;
-      default -> throw new IllegalArgumentException("--loss-type must be nll or dft, got " + lossType);
-    };
-    SftConfig config = new SftConfig(training.toArgs(), loss, packing ? Packing.PACKED : Packing.NONE);
+    SftConfig config = ConfigMapping.sft(this);
     DataFiles.Dedup dedup = dropDuplicates ? DataFiles.Dedup.DROP : DataFiles.Dedup.KEEP;
     Dataset<Demonstration> all = DataFiles.demonstrations(data, dedup);
-    Dataset<Demonstration> train = all;
-    Dataset<Demonstration> eval = null;
+    List<Demonstration> train = all.examples();
+    List<Demonstration> eval = List.of();
     if (evalData != null) {
-      eval = DataFiles.demonstrations(evalData, dedup);
+      eval = DataFiles.demonstrations(evalData, dedup).examples();
     } else if (evalSplit > 0) {
       Dataset.Split<Demonstration> split = all.split(evalSplit, config.training().seed());
-      train = new Dataset<>(split.train(), all.report());
-      eval = new Dataset<>(split.eval(), all.report());
+      train = split.train();
+      eval = split.eval();
     }
-    RunFolder run = runOptions.open();
     long total = config.training().totalSteps(train.size());
-    SftResult r = new SftTrainer(config).train(model.model, train, eval, run, RunOptions.resolved(spec),
-        List.of(new Progress("sft", total, 1, config.training().logEvery())));
-    System.err.println("sft: " + r.steps() + " steps; final model in " + r.finalModel());
-    if (!r.initialEval().isEmpty()) {
-      System.err.printf(Locale.ROOT, "sft: held-out loss %.4f -> %.4f, token accuracy %.3f -> %.3f%n",
-          r.initialEval().get("eval/loss"), r.metrics().get("eval/loss"),
-          r.initialEval().get("eval/mean_token_accuracy"), r.metrics().get("eval/mean_token_accuracy"));
+    try (AlignModel base = model.loadModel();
+        TrainingResult<AlignModel> r = runOptions.applyTo(SftTrainer.of(config), spec)
+            .listener(new Progress("sft", total, 1, config.training().logEvery())).train(base, train, eval)) {
+      System.err.println("sft: " + r.steps() + " steps; final model in " + runOptions.out.resolve("final"));
+      if (!r.initialEval().isEmpty()) {
+        System.err.printf(Locale.ROOT, "sft: held-out loss %.4f -> %.4f, token accuracy %.3f -> %.3f%n",
+            r.initialEval().get("eval/loss"), r.metric("eval/loss"),
+            r.initialEval().get("eval/mean_token_accuracy"), r.metric("eval/mean_token_accuracy"));
+      }
     }
     return 0;
   }

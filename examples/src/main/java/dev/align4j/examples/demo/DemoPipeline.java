@@ -1,29 +1,24 @@
 package dev.align4j.examples.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.api.SamplingParams;
 import dev.align4j.api.data.Completion;
 import dev.align4j.api.data.CompletionSample;
 import dev.align4j.api.data.Demonstration;
 import dev.align4j.api.data.PreferencePair;
+import dev.align4j.api.data.Prompt;
 import dev.align4j.api.data.Text;
 import dev.align4j.api.kernel.KernelProviders;
 import dev.align4j.api.kernel.KlEstimator;
 import dev.align4j.api.kernel.MultiRewardAggregation;
 import dev.align4j.api.kernel.RewardScaling;
 import dev.align4j.api.kernel.ScorePlacement;
-import ai.djl.pytorch.jni.JniUtils;
+import dev.align4j.api.train.StepMetrics;
 import dev.align4j.api.train.TrainingListener;
-import dev.align4j.core.data.DataReport;
-import dev.align4j.core.data.Dataset;
-import dev.align4j.core.data.PromptExample;
-import dev.align4j.core.data.TextExampleTokenizer;
+import dev.align4j.core.AlignModel;
+import dev.align4j.core.AlignRewardModel;
 import dev.align4j.core.dpo.DpoConfig;
-import dev.align4j.core.dpo.DpoLossType;
 import dev.align4j.core.dpo.DpoTrainer;
-import dev.align4j.core.dpo.FDivergence;
-import dev.align4j.core.dpo.WeightedDpoLoss;
 import dev.align4j.core.eval.HeldOutLoss;
 import dev.align4j.core.eval.OveroptimizationFit;
 import dev.align4j.core.eval.ReferenceKl;
@@ -33,40 +28,29 @@ import dev.align4j.core.grpo.GrpoConfig;
 import dev.align4j.core.grpo.GrpoLossType;
 import dev.align4j.core.grpo.GrpoTrainer;
 import dev.align4j.core.grpo.ImportanceSampling;
-import dev.align4j.core.model.BuiltinModels;
-import dev.align4j.core.model.HeadKind;
-import dev.align4j.core.model.ModelFolder;
-import dev.align4j.core.model.Pretrained;
-import dev.align4j.core.model.Provenance;
-import dev.align4j.core.model.TransformerModel;
-import dev.align4j.core.model.WeightSource;
-import dev.align4j.core.model.tokenizer.CharTokenizerBuilder;
 import dev.align4j.core.ppo.PpoConfig;
 import dev.align4j.core.ppo.PpoTrainer;
-import dev.align4j.core.reward.MarginMode;
 import dev.align4j.core.reward.RewardConfig;
+import dev.align4j.core.reward.RewardEvaluation;
 import dev.align4j.core.reward.RewardTrainer;
-import dev.align4j.core.rl.RewardSources;
 import dev.align4j.core.rl.RlArgs;
-import dev.align4j.core.rl.TransformerRewardModel;
-import dev.align4j.core.run.Progress;
-import dev.align4j.core.run.RunFolder;
-import dev.align4j.core.sft.Packing;
 import dev.align4j.core.sft.SftConfig;
-import dev.align4j.core.sft.SftLossType;
 import dev.align4j.core.sft.SftTrainer;
 import dev.align4j.core.task.Task;
 import dev.align4j.core.task.TaskConfig;
 import dev.align4j.core.task.TaskWorld;
+import dev.align4j.core.train.RunMode;
 import dev.align4j.core.train.ScheduleKind;
+import dev.align4j.core.train.Trainer;
 import dev.align4j.core.train.TrainingArgs;
+import dev.align4j.core.train.TrainingResult;
+import dev.align4j.examples.cli.Progress;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -132,7 +116,7 @@ public final class DemoPipeline {
     Random rnd = new Random(s.seed());
 
     // ---- data: annotators write demonstrations -------------------------------------------------------------------
-    Path base = newBaseModel();
+    AlignModel base = newBaseModel();
     List<Demonstration> demos = new ArrayList<>();
     int gold = 0;
     for (int i = 0; i < s.sftExamples(); i++) {
@@ -150,30 +134,30 @@ public final class DemoPipeline {
     LOG.info("demo: {} demonstrations, annotator gold accuracy {}", demos.size(), fmt(annotatorAccuracy));
 
     // ---- SFT ---------------------------------------------------------------------------------------------------------
-    Path sftFinal = sft(base, demos, heldOutDemos);
-    return afterSft(sftFinal, annotatorAccuracy, heldOutDemos, t0);
+    try (base; AlignModel sft = sft(base, demos, heldOutDemos)) {
+      return afterSft(sft, annotatorAccuracy, heldOutDemos, t0);
+    }
   }
 
   /** The SFT stage. */
-  Path sft(Path base, List<Demonstration> demos, List<Demonstration> heldOutDemos) throws IOException {
-    return timed("sft", () -> new SftTrainer(new SftConfig(args(s.sftLearningRate(), s.sftSteps(),
-        s.sftBatch(), 0.05, ScheduleKind.COSINE), SftLossType.NLL, Packing.NONE)).train(base,
-        dataset(demos), dataset(heldOutDemos), folder("sft"), config("sft"), progress("sft", s.sftSteps()))
-        .finalModel());
+  AlignModel sft(AlignModel base, List<Demonstration> demos, List<Demonstration> heldOutDemos) throws IOException {
+    SftConfig config = common(SftConfig.builder(), s.sftLearningRate(), s.sftSteps(), s.sftBatch(), 0.05,
+        ScheduleKind.COSINE).build();
+    return timed("sft", () -> stage(SftTrainer.of(config), "sft", s.sftSteps()).train(base, demos, heldOutDemos)
+        .model());
   }
 
   /** Everything after SFT: evaluation, labelling, the reward model, PPO, GRPO, DPO and the unleashed run. */
-  DemoResult afterSft(Path sftFinal, double annotatorAccuracy, List<Demonstration> heldOutDemos, long t0)
+  DemoResult afterSft(AlignModel sft, double annotatorAccuracy, List<Demonstration> heldOutDemos, long t0)
       throws IOException {
-    try (Pretrained sft = Pretrained.load(sftFinal)) {
-      TextExampleTokenizer tokens = new TextExampleTokenizer(sft.tokenizer(), null);
+    {
       TaskEvaluator eval = new TaskEvaluator(world, sft.tokenizer(),
           world.balanced(s.evalPerFamily(), TaskWorld.Split.HELD_OUT, s.seed() + 7), s.evalSamples(),
           s.maxNewTokens(), 256);
       TaskEvaluator trace = new TaskEvaluator(world, sft.tokenizer(),
           world.balanced(s.tracePerFamily(), TaskWorld.Split.HELD_OUT, s.seed() + 9), 1, s.maxNewTokens(), 256);
-      List<String> sftSamples = eval.sample(sft.lm(), s.seed());
-      double sftLoss = HeldOutLoss.of(sft.lm(), tokens, heldOutDemos, 64);
+      List<String> sftSamples = eval.sample(sft, s.seed());
+      double sftLoss = HeldOutLoss.of(sft, heldOutDemos, 64);
       StageOutcome sftOutcome = new StageOutcome("sft", eval.score(sftSamples), 0, sftLoss, 0.5,
           timings.getOrDefault("sft", 0.0), sftSamples, List.of());
       LOG.info("demo: SFT gold {} content {} filler {}", fmt(sftOutcome.scores().goldAccuracy()),
@@ -183,47 +167,45 @@ public final class DemoPipeline {
       List<PreferencePair> pairs = labelledPairs(sft, s.rmPairs(), TaskWorld.Split.TRAIN, s.seed() + 21);
       List<PreferencePair> heldOutPairs = labelledPairs(sft, s.rmHeldOutPairs(), TaskWorld.Split.HELD_OUT,
           s.seed() + 22);
-      RewardTrainer.Result rm = timed("reward_model", () -> new RewardTrainer(new RewardConfig(
-          args(s.rmLearningRate(), 0, 32, 0.05, ScheduleKind.COSINE).withEpochs(s.rmEpochs()), MarginMode.NONE,
-          OptionalDouble.empty())).train(sftFinal, dataset(pairs), dataset(heldOutPairs), folder("rm"),
-          config("rm"), progress("rm", (long) s.rmEpochs() * ((pairs.size() + 31) / 32))));
-      double fillerBonus;
-      try (TransformerRewardModel proxy = TransformerRewardModel.load(rm.finalModel())) {
-        fillerBonus = fillerBonus(proxy, eval.tasks());
-      }
+      RewardConfig rmConfig = common(RewardConfig.builder(), s.rmLearningRate(), 0, 32, 0.05, ScheduleKind.COSINE)
+          .epochs(s.rmEpochs()).build();
+      TrainingResult<AlignRewardModel> rmRun = timed("reward_model", () -> stage(RewardTrainer.of(rmConfig), "rm",
+          (long) s.rmEpochs() * ((pairs.size() + 31) / 32)).train(sft, pairs, heldOutPairs));
+      RewardEvaluation rmEvaluation = RewardEvaluation.from(rmRun.metrics());
+      double fillerBonus = fillerBonus(rmRun.model(), eval.tasks());
       LOG.info("demo: reward model held-out accuracy {}, length correlation {}, filler bonus {}",
-          fmt(rm.evaluation().accuracy()), fmt(rm.evaluation().lengthCorrelation()), fmt(fillerBonus));
+          fmt(rmEvaluation.accuracy()), fmt(rmEvaluation.lengthCorrelation()), fmt(fillerBonus));
 
-      Dataset<PromptExample> prompts = rlPrompts();
+      List<Prompt> prompts = rlPrompts();
       Map<String, StageOutcome> stages = new LinkedHashMap<>();
       stages.put("sft", sftOutcome);
       List<TracePoint> traced = new ArrayList<>();
-      try (TransformerRewardModel proxy = TransformerRewardModel.load(rm.finalModel())) {
-        RewardSources rewards = RewardSources.of(proxy, List.of(), List.of());
+      try (rmRun) {
+        AlignRewardModel proxy = rmRun.model();
 
         // ---- PPO ------------------------------------------------------------------------------------------------
-        PpoTrainer.Result ppo = timed("ppo", () -> new PpoTrainer(ppoConfig(s.ppoBeta(), s.rlIterations(), 0))
-            .train(sftFinal, rm.finalModel(), prompts, rewards, folder("ppo"), config("ppo"),
-                progress("ppo", s.rlIterations())));
-        stages.put("ppo", outcome("ppo", ppo.finalPolicy(), sft, eval, tokens, heldOutDemos, sftSamples,
-            ppo.history()));
+        try (PpoTrainer.Result<AlignModel> ppo = timed("ppo", () -> stage(PpoTrainer.of(ppoConfig(s.ppoBeta(),
+            s.rlIterations(), 0)).rewardModel(proxy), "ppo", s.rlIterations()).train(sft, prompts))) {
+          stages.put("ppo", outcome("ppo", ppo.model(), sft, eval, heldOutDemos, sftSamples,
+              ppo.policy().history()));
+        }
 
         // ---- GRPO -----------------------------------------------------------------------------------------------
-        GrpoTrainer.Result grpo = timed("grpo", () -> new GrpoTrainer(grpoConfig()).train(sftFinal, prompts, rewards,
-            folder("grpo"), config("grpo"), progress("grpo", s.rlIterations())));
-        stages.put("grpo", outcome("grpo", grpo.finalPolicy(), sft, eval, tokens, heldOutDemos, sftSamples,
-            grpo.history()));
+        try (TrainingResult<AlignModel> grpo = timed("grpo", () -> stage(GrpoTrainer.of(grpoConfig())
+            .rewardModel(proxy), "grpo", s.rlIterations()).train(sft, prompts))) {
+          stages.put("grpo", outcome("grpo", grpo.model(), sft, eval, heldOutDemos, sftSamples, grpo.history()));
+        }
 
         // ---- DPO on the labelled pairs -------------------------------------------------------------------------
-        DpoTrainer.Result dpo = timed("dpo", () -> new DpoTrainer(new DpoConfig(args(s.dpoLearningRate(),
-            s.dpoSteps(), 32, 0.1, ScheduleKind.COSINE), s.dpoBeta(),
-            List.of(new WeightedDpoLoss(new DpoLossType.Sigmoid(), 1.0)), new FDivergence.ReverseKl(),
-            s.maxNewTokens())).train(sftFinal, dataset(pairs), dataset(heldOutPairs), folder("dpo"),
-            config("dpo"), progress("dpo", s.dpoSteps())));
-        stages.put("dpo", outcome("dpo", dpo.finalModel(), sft, eval, tokens, heldOutDemos, sftSamples, List.of()));
+        DpoConfig dpoConfig = common(DpoConfig.builder(), s.dpoLearningRate(), s.dpoSteps(), 32, 0.1,
+            ScheduleKind.COSINE).beta(s.dpoBeta()).klMaxNewTokens(s.maxNewTokens()).build();
+        try (TrainingResult<AlignModel> dpo = timed("dpo", () -> stage(DpoTrainer.of(dpoConfig), "dpo",
+            s.dpoSteps()).train(sft, pairs, heldOutPairs))) {
+          stages.put("dpo", outcome("dpo", dpo.model(), sft, eval, heldOutDemos, sftSamples, List.of()));
+        }
 
         // ---- β = 0: the proxy is hacked ------------------------------------------------------------------------
-        List<String> traceSft = trace.sample(sft.lm(), s.seed() + 3);
+        List<String> traceSft = trace.sample(sft, s.seed() + 3);
         TaskScores t0Scores = trace.score(traceSft);
         double[] proxy0 = proxyScores(proxy, trace, traceSft);
         traced.add(new TracePoint(0, 0, t0Scores.goldAccuracy(), mean(proxy0), t0Scores.fillerRate(),
@@ -233,51 +215,58 @@ public final class DemoPipeline {
             traced.add(tracePoint(step, checkpoint, sft, trace, proxy));
           }
         };
-        PpoTrainer.Result beta0 = timed("beta0", () -> new PpoTrainer(ppoConfig(0.0, s.beta0Iterations(),
-            s.traceEvery())).train(sftFinal, rm.finalModel(), prompts, rewards, folder("beta0"), config("beta0"),
-            List.of(tracer, new Progress("beta0", s.beta0Iterations(), 1, 10))));
-        stages.put("beta0", outcome("beta0", beta0.finalPolicy(), sft, eval, tokens, heldOutDemos, sftSamples,
-            beta0.history()));
+        try (PpoTrainer.Result<AlignModel> beta0 = timed("beta0", () -> PpoTrainer.of(ppoConfig(0.0,
+            s.beta0Iterations(), s.traceEvery())).rewardModel(proxy)
+            .runFolder(out.resolve("beta0"), RunMode.OVERWRITE).record(recorded("beta0")).listener(tracer)
+            .listener(new Progress("beta0", s.beta0Iterations(), 1, 10)).train(sft, prompts))) {
+          stages.put("beta0", outcome("beta0", beta0.model(), sft, eval, heldOutDemos, sftSamples,
+              beta0.policy().history()));
+        }
       }
       double[] d = traced.stream().mapToDouble(TracePoint::sqrtKl).toArray();
       double[] g = traced.stream().mapToDouble(TracePoint::gold).toArray();
       OveroptimizationFit fit = OveroptimizationFit.fit(d, g, traced.get(0).gold());
       double wall = (System.nanoTime() - t0) / 1e9;
-      return new DemoResult(s, annotatorAccuracy, stages, rm.evaluation(), fillerBonus, traced, fit, wall, timings,
+      return new DemoResult(s, annotatorAccuracy, stages, rmEvaluation, fillerBonus, traced, fit, wall, timings,
           eval);
     }
   }
 
   // ---- stages ----------------------------------------------------------------------------------------------------
 
+  /** The RL settings PPO, GRPO and the β = 0 run share: one prompt order and seed, temperature 1, constant rate. */
+  private <B extends RlArgs.AbstractBuilder<B>> B rl(B b, int iterations, int prompts, double beta, int saveEvery) {
+    return b.learningRate(s.rlLearningRate()).maxSteps(iterations).batchSize(prompts).seed(s.seed())
+        .maxNewTokens(s.maxNewTokens()).temperature(1.0).topK(0).topP(1.0).beta(beta).warmupRatio(0)
+        .schedule(ScheduleKind.CONSTANT).maxGradNorm(1.0).logEvery(5).saveEvery(saveEvery).keepCheckpoints(1)
+        .threads(0);
+  }
+
   private PpoConfig ppoConfig(double beta, int iterations, int saveEvery) {
-    RlArgs rl = new RlArgs(s.rlLearningRate(), iterations, s.rlPrompts(), s.seed(), s.maxNewTokens(), 1.0, 0, 1.0,
-        beta, OptionalDouble.empty(), OptionalDouble.empty(), 0.0, ScheduleKind.CONSTANT, 1.0, 5, saveEvery, 1, 0);
-    return new PpoConfig(rl, 4, 1, 0.2, 0.2, 0.1, 1.0, 0.95, KlEstimator.K1, ScorePlacement.LAST_RESPONSE_TOKEN);
+    return rl(PpoConfig.builder(), iterations, s.rlPrompts(), beta, saveEvery).ppoEpochs(4).numMiniBatches(1)
+        .clipRange(0.2).clipRangeValue(0.2).valueCoefficient(0.1).gamma(1.0).lambda(0.95).klEstimator(KlEstimator.K1)
+        .scorePlacement(ScorePlacement.LAST_RESPONSE_TOKEN).build();
   }
 
   private GrpoConfig grpoConfig() {
-    RlArgs rl = new RlArgs(s.rlLearningRate(), s.rlIterations(), s.rlPrompts() / s.grpoGenerations(), s.seed(),
-        s.maxNewTokens(), 1.0, 0, 1.0, s.grpoBeta(), OptionalDouble.empty(), OptionalDouble.empty(), 0.0,
-        ScheduleKind.CONSTANT, 1.0, 5, 0, 1, 0);
-    return new GrpoConfig(rl, s.grpoGenerations(), new GrpoLossType.DrGrpo(s.maxNewTokens()), 0.2, 0.2,
-        OptionalDouble.empty(), RewardScaling.NONE, MultiRewardAggregation.SUM_THEN_NORMALIZE,
-        ImportanceSampling.TOKEN, 2, 2);
+    return rl(GrpoConfig.builder(), s.rlIterations(), s.rlPrompts() / s.grpoGenerations(), s.grpoBeta(), 0)
+        .numGenerations(s.grpoGenerations()).lossType(new GrpoLossType.DrGrpo(s.maxNewTokens())).epsilon(0.2)
+        .epsilonHigh(0.2).scaleRewards(RewardScaling.NONE).aggregation(MultiRewardAggregation.SUM_THEN_NORMALIZE)
+        .importanceSampling(ImportanceSampling.TOKEN).numIterations(2).numMiniBatches(2).build();
   }
 
-  TrainingArgs args(double lr, long steps, int batch, double warmup, ScheduleKind schedule) {
-    return new TrainingArgs(lr, 1, steps, batch, 1, s.seed(), warmup, schedule, 0.0, 1.0, MAX_POSITIONS, 50, 0, 0,
-        1, 0);
+  /** The offline settings SFT, the reward model and DPO share: one pass, the demo's seed, log every 50 steps. */
+  <B extends TrainingArgs.AbstractBuilder<B>> B common(B b, double lr, long steps, int batch, double warmup,
+      ScheduleKind schedule) {
+    return b.learningRate(lr).epochs(1).maxSteps(steps).batchSize(batch).gradientAccumulationSteps(1).seed(s.seed())
+        .warmupRatio(warmup).schedule(schedule).weightDecay(0).maxGradNorm(1.0).maxLength(MAX_POSITIONS).logEvery(50)
+        .evalEvery(0).saveEvery(0).keepCheckpoints(1).threads(0);
   }
 
-  Path newBaseModel() throws IOException {
-    Path base = out.resolve("base");
-    CharTokenizerBuilder chars = new CharTokenizerBuilder().add(world.alphabet());
-    chars.write(base);
-    try (TransformerModel m = TransformerModel.create(BuiltinModels.tiny(chars.vocabSize(), MAX_POSITIONS, 1, 2),
-        HeadKind.LANGUAGE_MODEL, WeightSource.random(s.seed()))) {
-      ModelFolder.save(m, base, base, Provenance.of("built-in", "random init, seed " + s.seed(), "none", null), null);
-    }
+  /** The built-in model, randomly initialised with the demo's seed, also written to {@code OUT/base}. */
+  AlignModel newBaseModel() throws IOException {
+    AlignModel base = AlignModel.builtin(world.alphabet(), MAX_POSITIONS, s.seed());
+    base.save(out.resolve("base"));
     return base;
   }
 
@@ -285,7 +274,7 @@ public final class DemoPipeline {
    * Two SFT samples per prompt, labelled by the simulated labellers, until {@code wanted} pairs exist; pairs whose two
    * samples are identical teach nothing and are counted and skipped.
    */
-  List<PreferencePair> labelledPairs(Pretrained sft, int wanted, TaskWorld.Split split, long seed) {
+  List<PreferencePair> labelledPairs(AlignModel sft, int wanted, TaskWorld.Split split, long seed) {
     Random r = new Random(seed);
     List<PreferencePair> pairs = new ArrayList<>();
     int identical = 0;
@@ -296,16 +285,15 @@ public final class DemoPipeline {
       for (int i = 0; i < 128; i++) {
         Task t = world.sample(r, split);
         tasks.add(t);
-        int[] p = sft.tokenizer().encode(t.promptText(), true);
+        int[] p = sft.tokenizer().prompt(Text.plain(t.promptText()));
         ids.add(p);
         ids.add(p);
       }
-      List<Completion> cs = sft.lm().generate(ids, SamplingParams.sample(1.0, s.maxNewTokens()),
-          seed * 977 + round++);
+      List<Completion> cs = sft.generate(ids, SamplingParams.sample(1.0, s.maxNewTokens()), seed * 977 + round++);
       for (int i = 0; i < tasks.size() && pairs.size() < wanted; i++) {
         Task t = tasks.get(i);
-        String a = sft.tokenizer().decode(cs.get(2 * i).tokenIds(), true);
-        String b = sft.tokenizer().decode(cs.get(2 * i + 1).tokenIds(), true);
+        String a = sft.tokenizer().decode(cs.get(2 * i).tokenIds());
+        String b = sft.tokenizer().decode(cs.get(2 * i + 1).tokenIds());
         if (a.equals(b)) {
           identical++;
           continue;
@@ -319,49 +307,48 @@ public final class DemoPipeline {
     return pairs;
   }
 
-  private Dataset<PromptExample> rlPrompts() {
+  private List<Prompt> rlPrompts() {
     Random r = new Random(s.seed() + 31);
-    List<PromptExample> out = new ArrayList<>();
+    List<Prompt> out = new ArrayList<>();
     for (int i = 0; i < 4096; i++) {
       Task t = world.sample(r, TaskWorld.Split.TRAIN);
-      out.add(new PromptExample(Text.plain(t.promptText()), Map.of("answer", t.answer())));
+      out.add(Prompt.of(t.promptText(), Map.of("answer", t.answer())));
     }
-    return new Dataset<>(out, new DataReport(out.size(), 0, 0, 0));
+    return out;
   }
 
   // ---- evaluation -------------------------------------------------------------------------------------------------
 
-  private StageOutcome outcome(String name, Path policyFolder, Pretrained sft, TaskEvaluator eval,
-      TextExampleTokenizer tokens, List<Demonstration> heldOutDemos, List<String> sftSamples,
-      List<Map<String, Double>> history) throws IOException {
-    try (Pretrained p = Pretrained.load(policyFolder)) {
-      List<String> samples = eval.sample(p.lm(), s.seed() + name.hashCode());
-      List<int[]> prompts = new ArrayList<>();
-      for (Task t : eval.tasks()) {
-        prompts.add(sft.tokenizer().encode(t.promptText(), true));
-      }
-      double kl = ReferenceKl.mean(p.lm(), sft.lm(), prompts, SamplingParams.sample(1.0, s.maxNewTokens()),
-          s.seed() + 5, KernelProviders.best());
-      double loss = HeldOutLoss.of(p.lm(), tokens, heldOutDemos, 64);
-      TaskScores scores = eval.score(samples);
-      LOG.info("demo: {} gold {} content {} filler {} KL {}", name, fmt(scores.goldAccuracy()),
-          fmt(scores.contentAccuracy()), fmt(scores.fillerRate()), fmt(kl));
-      return new StageOutcome(name, scores, kl, loss, eval.winRate(samples, sftSamples), timings.get(name), samples,
-          history);
+  private StageOutcome outcome(String name, AlignModel policy, AlignModel sft, TaskEvaluator eval,
+      List<Demonstration> heldOutDemos, List<String> sftSamples, List<StepMetrics> history) {
+    List<String> samples = eval.sample(policy, s.seed() + name.hashCode());
+    List<int[]> prompts = new ArrayList<>();
+    for (Task t : eval.tasks()) {
+      prompts.add(sft.tokenizer().prompt(Text.plain(t.promptText())));
     }
+    double kl = ReferenceKl.mean(policy, sft, prompts, SamplingParams.sample(1.0, s.maxNewTokens()), s.seed() + 5,
+        KernelProviders.best());
+    double loss = HeldOutLoss.of(policy, heldOutDemos, 64);
+    TaskScores scores = eval.score(samples);
+    LOG.info("demo: {} gold {} content {} filler {} KL {}", name, fmt(scores.goldAccuracy()),
+        fmt(scores.contentAccuracy()), fmt(scores.fillerRate()), fmt(kl));
+    List<Map<String, Double>> perIteration = new ArrayList<>();
+    history.forEach(h -> perIteration.add(h.values()));
+    return new StageOutcome(name, scores, kl, loss, eval.winRate(samples, sftSamples), timings.get(name), samples,
+        perIteration);
   }
 
-  private TracePoint tracePoint(long step, Path checkpoint, Pretrained sft, TaskEvaluator trace,
-      TransformerRewardModel proxy) {
-    try (Pretrained p = Pretrained.load(checkpoint)) {
-      List<String> samples = trace.sample(p.lm(), s.seed() + 3);
+  private TracePoint tracePoint(long step, Path checkpoint, AlignModel sft, TaskEvaluator trace,
+      AlignRewardModel proxy) {
+    try (AlignModel p = AlignModel.load(checkpoint)) {
+      List<String> samples = trace.sample(p, s.seed() + 3);
       TaskScores scores = trace.score(samples);
       List<int[]> prompts = new ArrayList<>();
       for (Task t : trace.tasks()) {
-        prompts.add(sft.tokenizer().encode(t.promptText(), true));
+        prompts.add(sft.tokenizer().prompt(Text.plain(t.promptText())));
       }
-      double kl = ReferenceKl.mean(p.lm(), sft.lm(), prompts, SamplingParams.sample(1.0, s.maxNewTokens()),
-          s.seed() + 5, KernelProviders.best());
+      double kl = ReferenceKl.mean(p, sft, prompts, SamplingParams.sample(1.0, s.maxNewTokens()), s.seed() + 5,
+          KernelProviders.best());
       double[] proxyScores = proxyScores(proxy, trace, samples);
       TracePoint tp = new TracePoint(step, kl, scores.goldAccuracy(), mean(proxyScores), scores.fillerRate(),
           scores.goldStandardError(), TaskScores.standardError(proxyScores));
@@ -374,7 +361,7 @@ public final class DemoPipeline {
   }
 
   /** The reward model's score of each sample (one per trace task, so each is a sampled unit). */
-  private static double[] proxyScores(TransformerRewardModel proxy, TaskEvaluator eval, List<String> samples) {
+  private static double[] proxyScores(AlignRewardModel proxy, TaskEvaluator eval, List<String> samples) {
     List<CompletionSample> cs = new ArrayList<>();
     for (int i = 0; i < samples.size(); i++) {
       cs.add(CompletionSample.of(eval.taskOf(i).promptText(), samples.get(i)));
@@ -391,7 +378,7 @@ public final class DemoPipeline {
   }
 
   /** Mean reward-model score of "filler + correct answer" minus "correct answer" on held-out tasks. */
-  private double fillerBonus(TransformerRewardModel proxy, List<Task> tasks) {
+  private double fillerBonus(AlignRewardModel proxy, List<Task> tasks) {
     List<CompletionSample> plain = new ArrayList<>();
     List<CompletionSample> friendly = new ArrayList<>();
     for (Task t : tasks) {
@@ -409,23 +396,19 @@ public final class DemoPipeline {
 
   // ---- plumbing -------------------------------------------------------------------------------------------------
 
-  RunFolder folder(String stage) throws IOException {
-    return RunFolder.open(out.resolve(stage), RunFolder.Mode.OVERWRITE);
+  /** A stage's trainer with its run folder {@code OUT/stage} (fresh), the demo's settings recorded, and progress. */
+  private <T extends Trainer<T>> T stage(T trainer, String stage, long total) {
+    return trainer.runFolder(out.resolve(stage), RunMode.OVERWRITE).record(recorded(stage))
+        .listener(new Progress(stage, total, 1, Math.max(1, total / 10)));
   }
 
-  ObjectNode config(String stage) {
-    ObjectNode o = JSON.createObjectNode();
+  /** What {@code config.json} records beside the trainer's own configuration. */
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> recorded(String stage) {
+    Map<String, Object> o = new LinkedHashMap<>();
     o.put("demo_stage", stage);
-    o.set("settings", JSON.valueToTree(s));
+    o.put("settings", JSON.convertValue(s, Map.class));
     return o;
-  }
-
-  private static List<TrainingListener> progress(String stage, long total) {
-    return List.of(new Progress(stage, total, 1, Math.max(1, total / 10)));
-  }
-
-  static <T> Dataset<T> dataset(List<T> items) {
-    return new Dataset<>(items, new DataReport(items.size(), 0, 0, 0));
   }
 
   @FunctionalInterface
