@@ -285,6 +285,18 @@ public final class AlignModel implements TrainablePolicy {
     return text.files;
   }
 
+  /**
+   * A model of the same architecture and tokenizer with the weights of {@code dir} (a checkpoint of this model),
+   * loaded as a new model rather than copied into one: a resumed run then allocates exactly as the uninterrupted run
+   * did, which keeps its arithmetic bitwise the same (copying into existing tensors was not, from the seventh step on).
+   */
+  @Internal
+  public AlignModel withWeightsFrom(Path dir) throws IOException {
+    open();
+    TransformerModel m = ModelFolder.load(dir, HeadKind.LANGUAGE_MODEL);
+    return new AlignModel(new LanguageModel(m, lm.padId(), lm.eosIds()), text.share(), origin, provenance);
+  }
+
   /** A reward-model (or value-model) body of this model's weights with a zero scalar head, sharing the tokenizer. */
   @Internal
   public AlignRewardModel newScalarModel(int maxLength) {

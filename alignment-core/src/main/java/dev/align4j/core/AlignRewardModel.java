@@ -156,6 +156,15 @@ public final class AlignRewardModel implements RewardModel, AutoCloseable {
     return text.files;
   }
 
+  /** A model of the same tokenizer and encoding with the weights of the checkpoint folder {@code dir}. */
+  @Internal
+  public AlignRewardModel withWeightsFrom(Path dir) throws IOException {
+    open();
+    AlignRewardModel c = new AlignRewardModel(ModelFolder.load(dir, HeadKind.SCALAR), text.share(), encoding, origin);
+    c.provenance = provenance;
+    return c;
+  }
+
   /** A copy that reads text with {@code newEncoding} (the max length of a new training run). */
   @Internal
   public AlignRewardModel withEncoding(RewardEncoding newEncoding) {

@@ -4,5 +4,11 @@
  * transformers' settings ({@link dev.align4j.core.chat.TransformersJinja}); {@link dev.align4j.core.chat.ChatTokenizer}
  * tokenises the text as {@code apply_chat_template(tokenize=True)} does; {@link dev.align4j.core.chat.AssistantSpans}
  * finds the assistant text that SFT trains on.
+ *
+ * <p><b>Internal</b>: align4j's own plumbing, public for its modules, not part of its API; it may change in any
+ * release. Applications use {@code dev.align4j.core} and the stage packages.
  */
+@Internal
 package dev.align4j.core.chat;
+
+import dev.align4j.api.Internal;

@@ -90,11 +90,8 @@ public final class DpoTrainer extends Trainer<DpoTrainer> {
       List<PreferencePair> eval) throws IOException {
     TrainingArgs args = config.training();
     try (RunContext run = RunContext.open("dpo", config.toMap(), settings(), args.threads())) {
-      P policy = Policies.trainableCopy(reference);
+      P policy = Policies.startingPoint(reference, run.checkpoint());
       try {
-        if (run.checkpoint().isPresent()) {
-          policy.readWeights(run.checkpoint().get());
-        }
         PolicyTokenizer tokens = policy.tokenizer();
         Path cacheFile = run.root().map(r -> r.resolve(CACHE)).orElse(null);
         String referenceHash = Policies.weightsHash(reference);

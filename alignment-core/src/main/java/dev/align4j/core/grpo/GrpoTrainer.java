@@ -123,11 +123,8 @@ public final class GrpoTrainer extends Trainer<GrpoTrainer> {
     try (RunContext run = RunContext.open("grpo", config.toMap(), settings(), rl.threads());
         NDManager optimizerManager = DjlSetup.newManager()) {
       OnlineRun online = new OnlineRun("grpo", rl, run);
-      P policy = Policies.trainableCopy(reference);
+      P policy = Policies.startingPoint(reference, run.checkpoint());
       try {
-        if (run.checkpoint().isPresent()) {
-          policy.readWeights(run.checkpoint().get());
-        }
         long updatesPerIteration = (long) config.numIterations() * config.numMiniBatches();
         try (AdamW opt = new AdamW(Policies.parameters(policy), rl.optimizer(rl.maxSteps() * updatesPerIteration),
             optimizerManager)) {

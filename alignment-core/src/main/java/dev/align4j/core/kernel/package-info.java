@@ -16,5 +16,11 @@
  * {@code zero()} or a broadcast, never from a {@code static final} vector; constants are hoisted vectors, not
  * scalar arguments; integer min/max on bit patterns instead of the Java-semantics float min/max. {@code
  * ZeroAllocationTest} catches a kernel that boxes.
+ *
+ * <p><b>Internal</b>: align4j's own plumbing, public for its modules, not part of its API; it may change in any
+ * release. Applications use {@code dev.align4j.core} and the stage packages.
  */
+@Internal
 package dev.align4j.core.kernel;
+
+import dev.align4j.api.Internal;

@@ -179,15 +179,11 @@ public final class PpoTrainer extends Trainer<PpoTrainer> {
     try (RunContext run = RunContext.open("ppo", config.toMap(), settings(), rl.threads());
         NDManager optimizerManager = DjlSetup.newManager()) {
       OnlineRun online = new OnlineRun("ppo", rl, run);
-      AlignRewardModel value = startValue(reference);
+      AlignRewardModel value = startValue(reference, run.checkpoint());
       P policy = null;
       try {
         requireSameTokenizer(reference.tokenizer(), value);
-        policy = Policies.trainableCopy(reference);
-        if (run.checkpoint().isPresent()) {
-          policy.readWeights(run.checkpoint().get());
-          ModelFolder.readInto(value.transformer(), run.checkpoint().get().resolve("value"));
-        }
+        policy = Policies.startingPoint(reference, run.checkpoint());
         value.transformer().setTrainable(true);
         List<Parameter> params = new ArrayList<>(Policies.parameters(policy));
         params.addAll(value.transformer().parameters());
@@ -239,6 +235,19 @@ public final class PpoTrainer extends Trainer<PpoTrainer> {
         value.close();
         throw e;
       }
+    }
+  }
+
+  /** The value model a run trains: where it starts, or the checkpoint's value model when resuming. */
+  private AlignRewardModel startValue(TrainablePolicy reference, Optional<Path> checkpoint) throws IOException {
+    AlignRewardModel start = startValue(reference);
+    if (checkpoint.isEmpty()) {
+      return start;
+    }
+    try {
+      return start.withWeightsFrom(checkpoint.get().resolve("value"));
+    } finally {
+      start.close();
     }
   }
 

@@ -93,11 +93,17 @@ public final class RewardTrainer extends Trainer<RewardTrainer> {
       List<PreferencePair> eval) throws IOException {
     TrainingArgs args = config.training();
     try (RunContext run = RunContext.open("rm", config.toMap(), settings(), args.threads())) {
+      if (run.checkpoint().isPresent()) {
+        AlignRewardModel resumed;
+        try {
+          resumed = rm.withWeightsFrom(run.checkpoint().get());
+        } finally {
+          rm.close();
+        }
+        rm = resumed;
+      }
       try {
         TransformerModel model = rm.transformer();
-        if (run.checkpoint().isPresent()) {
-          ModelFolder.readInto(model, run.checkpoint().get());
-        }
         model.setTrainable(true);
         PolicyTokenizer tokens = rm.tokenizer();
         RewardEncoding encoding = rm.encoding();

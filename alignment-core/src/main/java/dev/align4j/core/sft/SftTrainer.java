@@ -96,9 +96,8 @@ public final class SftTrainer extends Trainer<SftTrainer> {
       List<Demonstration> eval) throws IOException {
     TrainingArgs args = config.training();
     try (RunContext run = RunContext.open("sft", config.toMap(), settings(), args.threads())) {
-      P policy = Policies.trainableCopy(base);
+      P policy = Policies.startingPoint(base, run.checkpoint());
       try {
-        run.checkpoint().ifPresent(c -> readWeights(policy, c));
         PolicyTokenizer tokens = policy.tokenizer();
         List<TokenizedSequence> trainSeqs = encode(tokens, train, "training");
         List<TokenizedSequence> evalSeqs = eval.isEmpty() ? List.of() : encode(tokens, eval, "evaluation");
@@ -119,14 +118,6 @@ public final class SftTrainer extends Trainer<SftTrainer> {
         policy.close();
         throw e;
       }
-    }
-  }
-
-  private static void readWeights(TrainablePolicy policy, java.nio.file.Path checkpoint) {
-    try {
-      policy.readWeights(checkpoint);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException("resuming from " + checkpoint + ": " + e.getMessage(), e);
     }
   }
 

@@ -38,5 +38,11 @@
  * line being rendered. Qwen3's published template, for a conversation of 10,000 messages, reaches depth 12, takes
  * 20,000 loop steps and writes 494,000 characters in about 20 ms; {@code RenderLimits} says why each default is what
  * it is.
+ *
+ * <p><b>Internal</b>: align4j's own plumbing, public for its modules, not part of its API; it may change in any
+ * release. Applications use {@code dev.align4j.core} and the stage packages.
  */
+@Internal
 package dev.align4j.core.chat.jinja;
+
+import dev.align4j.api.Internal;

@@ -38,6 +38,34 @@ public final class Policies {
     return copy;
   }
 
+  /**
+   * The policy a run trains: a trainable copy of {@code base}, with the weights of {@code checkpoint} when resuming.
+   * An {@link AlignModel} is loaded from the checkpoint as a new model (as the uninterrupted run copied its base), so
+   * a resumed run is bitwise the uninterrupted one on one thread; other policies restore through
+   * {@link TrainablePolicy#readWeights}.
+   */
+  @SuppressWarnings("unchecked")
+  public static <P extends TrainablePolicy> P startingPoint(P base, java.util.Optional<Path> checkpoint)
+      throws IOException {
+    if (checkpoint.isPresent() && base instanceof AlignModel m) {
+      P p = (P) m.withWeightsFrom(checkpoint.get());
+      p.setTrainable(true);
+      return p;
+    }
+    P p = trainableCopy(base);
+    if (checkpoint.isPresent()) {
+      try {
+        p.setTrainable(false);              // restoring writes into the tensors in place, outside autograd
+        p.readWeights(checkpoint.get());
+        p.setTrainable(true);
+      } catch (IOException | RuntimeException e) {
+        p.close();
+        throw e;
+      }
+    }
+    return p;
+  }
+
   /** The policy's parameters as the optimizer takes them, in its order. */
   public static List<Parameter> parameters(TrainablePolicy p) {
     List<Parameter> out = new ArrayList<>();

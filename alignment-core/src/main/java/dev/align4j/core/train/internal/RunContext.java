@@ -39,6 +39,7 @@ public final class RunContext implements AutoCloseable {
   private final Optional<CancellationToken> token;
   private final List<StepMetrics> history = new ArrayList<>();
   private final long started = System.nanoTime();
+  private final boolean gradModeBefore;
   private long lastSavedStep = -1;
   private Path lastSaved;
 
@@ -50,6 +51,11 @@ public final class RunContext implements AutoCloseable {
     this.metrics = metrics;
     this.listeners = listeners;
     this.token = token;
+    // PyTorch's grad mode is per thread and on by default on every thread but the one that started the engine: a
+    // host application training on a worker thread would record graphs outside the gradient collector and fail the
+    // optimizer's in-place updates. A run is recorded only inside its gradient collectors; restored on close.
+    this.gradModeBefore = ai.djl.pytorch.jni.JniUtils.isGradMode();
+    ai.djl.pytorch.jni.JniUtils.setGradMode(false);
   }
 
   /**
@@ -61,6 +67,7 @@ public final class RunContext implements AutoCloseable {
    */
   public static RunContext open(String stage, Map<String, Object> config, TrainerSettings settings, int threads)
       throws IOException {
+    DjlSetup.engine();
     if (threads > 0) {
       DjlSetup.setIntraOpThreads(threads);
     }
@@ -188,6 +195,7 @@ public final class RunContext implements AutoCloseable {
     try {
       listeners.forEach(TrainingListener::onEnd);
     } finally {
+      ai.djl.pytorch.jni.JniUtils.setGradMode(gradModeBefore);
       if (metrics != null) {
         metrics.close();
       }
