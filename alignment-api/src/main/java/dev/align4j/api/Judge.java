@@ -9,6 +9,9 @@ public interface Judge {
   /**
    * The probability that {@code first} is the better answer to {@code prompt}.
    *
+   * @param prompt the prompt both answers reply to
+   * @param first the answer whose win probability is returned
+   * @param second the answer it is compared with
    * @return a number in [0, 1]
    */
   double preferFirst(String prompt, String first, String second);

@@ -11,6 +11,7 @@ public interface RewardModel {
   /**
    * Scores a batch of completions.
    *
+   * @param samples the completions to score, each with its prompt and the prompt's extra fields
    * @return one finite score per sample, in order
    */
   double[] score(List<CompletionSample> samples);

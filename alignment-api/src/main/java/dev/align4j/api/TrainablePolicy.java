@@ -30,11 +30,15 @@ import java.util.Map;
  * </ul>
  *
  * <p>Checkpoints call {@link #writeWeights} and {@link #readWeights}; the defaults store {@link #parameters()} by name
- * in one safetensors file.
+ * in one file, {@code policy_weights.bin} (float32 values in DJL's NDArray encoding).
  */
 public interface TrainablePolicy extends Policy, AutoCloseable {
 
-  /** The policy's tokenizer and chat template. */
+  /**
+   * The policy's tokenizer and chat template.
+   *
+   * @return the tokenizer that turns data records into this policy's ids and decodes its generations
+   */
   PolicyTokenizer tokenizer();
 
   /**
@@ -62,7 +66,12 @@ public interface TrainablePolicy extends Policy, AutoCloseable {
    * Logits of packed rows (several sequences per row, attention and positions restarting at each), for SFT's
    * packing; optional.
    *
+   * @param manager owns the result (a per-step manager)
+   * @param rows the token ids of each row, several sequences concatenated; rows may differ in length and are
+   *     right-padded
    * @param segments {@code segments[b][i]} numbers the sequence token {@code i} of row {@code b} belongs to
+   * @return {@code (B, T, V)} with {@code T} the longest row: entry {@code [b][t]} predicts token {@code t+1} of row
+   *     {@code b} from the earlier tokens of its own segment only; differentiable
    * @throws UnsupportedOperationException when the policy cannot attend within segments
    */
   default NDArray packedLogits(NDManager manager, int[][] rows, int[][] segments) {
@@ -70,24 +79,54 @@ public interface TrainablePolicy extends Policy, AutoCloseable {
         + " packing off");
   }
 
-  /** The longest sequence (prompt plus completion) the policy takes. */
+  /**
+   * The longest sequence (prompt plus completion) the policy takes.
+   *
+   * @return the number of positions, e.g. 1024 for GPT-2; it bounds a scored row and a prompt plus
+   *     {@code maxNewTokens} in generation
+   */
   int maxPositions();
 
-  /** The trainable tensors by a stable name, in a stable order; an optimizer updates them in place. */
+  /**
+   * The trainable tensors by a stable name, in a stable order; an optimizer updates them in place.
+   *
+   * @return the live parameter arrays (not copies) by name, in the same order on every call
+   */
   Map<String, NDArray> parameters();
 
-  /** Makes the parameters record gradients under a collector ({@code true}) or freezes them. */
+  /**
+   * Makes the parameters record gradients under a collector ({@code true}) or freezes them.
+   *
+   * @param trainable {@code true} to attach gradients to {@link #parameters()}; {@code false} for a frozen
+   *     reference or scoring policy, which then costs no gradient memory
+   */
   void setTrainable(boolean trainable);
 
-  /** An independent copy of the same class: training it leaves this policy as it is. */
+  /**
+   * An independent copy of the same class: training it leaves this policy as it is.
+   *
+   * @return a policy with duplicated parameters, to be closed by the caller
+   */
   TrainablePolicy copy();
 
-  /** Writes the weights into the existing folder {@code dir} (a checkpoint); the default writes safetensors. */
+  /**
+   * Writes the weights into the existing folder {@code dir} (a checkpoint); the default writes
+   * {@code policy_weights.bin} through a temporary file and an atomic rename, so an earlier file survives a failure.
+   *
+   * @param dir the checkpoint folder; it must exist
+   * @throws IOException when the file cannot be written or renamed
+   */
   default void writeWeights(Path dir) throws IOException {
     Weights.write(dir, parameters());
   }
 
-  /** Restores the weights written by {@link #writeWeights} from {@code dir}. */
+  /**
+   * Restores the weights written by {@link #writeWeights} from {@code dir}, in place into {@link #parameters()}.
+   *
+   * @param dir the checkpoint folder written by {@link #writeWeights}
+   * @throws IOException when the file cannot be read, is not a weights file, or its parameter names, count or
+   *     shapes differ from this policy's
+   */
   default void readWeights(Path dir) throws IOException {
     Weights.read(dir, parameters());
   }

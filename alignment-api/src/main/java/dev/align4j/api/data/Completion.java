@@ -12,6 +12,15 @@ import static com.google.common.base.Preconditions.checkNotNull;
  * @param endedWithEos whether the last generated token is EOS
  */
 public record Completion(int[] promptIds, int[] tokenIds, float[] logprobs, boolean endedWithEos) {
+  /**
+   * Validates the fields; throws {@link NullPointerException} for a null array and {@link IllegalArgumentException}
+   * when {@code logprobs} and {@code tokenIds} differ in length. The arrays are kept as given, not copied.
+   *
+   * @param promptIds not null
+   * @param tokenIds not null
+   * @param logprobs not null, one entry per element of {@code tokenIds}
+   * @param endedWithEos not checked against {@code tokenIds}
+   */
   public Completion {
     checkNotNull(promptIds, "promptIds");
     checkNotNull(tokenIds, "tokenIds");
@@ -20,7 +29,11 @@ public record Completion(int[] promptIds, int[] tokenIds, float[] logprobs, bool
         "logprobs must have one entry per generated token (%s), got %s", tokenIds.length, logprobs.length);
   }
 
-  /** Number of generated tokens. */
+  /**
+   * Number of generated tokens.
+   *
+   * @return {@code tokenIds.length}, EOS included when generation stopped there
+   */
   public int length() {
     return tokenIds.length;
   }

@@ -15,6 +15,13 @@ public sealed interface Demonstration permits Demonstration.PromptCompletion, De
    * @param completion of the same form as the prompt
    */
   record PromptCompletion(Text prompt, Text completion) implements Demonstration {
+    /**
+     * Validates the fields; throws {@link NullPointerException} for a null one and {@link IllegalArgumentException}
+     * when prompt and completion differ in form, naming both forms.
+     *
+     * @param prompt not null
+     * @param completion not null, of the same form as {@code prompt}
+     */
     public PromptCompletion {
       checkNotNull(prompt, "prompt");
       checkNotNull(completion, "completion");
@@ -30,6 +37,12 @@ public sealed interface Demonstration permits Demonstration.PromptCompletion, De
    * @param messages at least one assistant message
    */
   record Conversation(List<Message> messages) implements Demonstration {
+    /**
+     * Validates and copies {@code messages}; throws {@link NullPointerException} for a null list or message and
+     * {@link IllegalArgumentException} when no message is the assistant's, listing the roles found.
+     *
+     * @param messages not null, at least one with role {@code assistant}; copied
+     */
     public Conversation {
       checkNotNull(messages, "messages");
       messages = List.copyOf(messages);

@@ -11,13 +11,24 @@ import static com.google.common.base.Preconditions.checkNotNull;
  * @param content the text
  */
 public record Message(String role, String content) {
+  /**
+   * Validates the fields; throws {@link NullPointerException} for a null role or content and
+   * {@link IllegalArgumentException} for a blank role.
+   *
+   * @param role not null or blank
+   * @param content not null; may be empty
+   */
   public Message {
     checkNotNull(role, "role");
     checkArgument(!role.isBlank(), "role must not be blank");
     checkNotNull(content, "content of a %s message", role);
   }
 
-  /** Whether this message was written by the model being trained (its tokens carry the SFT loss). */
+  /**
+   * Whether this message was written by the model being trained (its tokens carry the SFT loss).
+   *
+   * @return true when the role is exactly {@code "assistant"} (case-sensitive)
+   */
   public boolean isAssistant() {
     return role.equals("assistant");
   }

@@ -14,6 +14,15 @@ import java.util.OptionalDouble;
  * @param margin how strongly chosen wins (subtracted inside the Bradley–Terry loss); empty when not given
  */
 public record PreferencePair(Text prompt, Text chosen, Text rejected, OptionalDouble margin) {
+  /**
+   * Validates the fields; throws {@link NullPointerException} for a null one and {@link IllegalArgumentException}
+   * when the three texts are not all of the same form or the margin is not finite.
+   *
+   * @param prompt not null
+   * @param chosen not null, of the same form as {@code prompt}
+   * @param rejected not null, of the same form as {@code prompt}
+   * @param margin finite when present; {@link OptionalDouble#empty()} for none, not null
+   */
   public PreferencePair {
     checkNotNull(prompt, "prompt");
     checkNotNull(chosen, "chosen");
@@ -24,12 +33,23 @@ public record PreferencePair(Text prompt, Text chosen, Text rejected, OptionalDo
     margin.ifPresent(m -> checkArgument(Double.isFinite(m), "margin must be finite, got %s", m));
   }
 
-  /** A plain-text pair without margin. */
+  /**
+   * A plain-text pair without margin.
+   *
+   * @param prompt the prompt text
+   * @param chosen the preferred continuation
+   * @param rejected the other continuation
+   * @return a pair of {@link Text.Plain} texts with an empty margin
+   */
   public static PreferencePair plain(String prompt, String chosen, String rejected) {
     return new PreferencePair(Text.plain(prompt), Text.plain(chosen), Text.plain(rejected), OptionalDouble.empty());
   }
 
-  /** Whether chosen and rejected are the same text (such a pair teaches a reward model nothing). */
+  /**
+   * Whether chosen and rejected are the same text (such a pair teaches a reward model nothing).
+   *
+   * @return true when {@code chosen} equals {@code rejected} (same form and same content)
+   */
   public boolean isTie() {
     return chosen.equals(rejected);
   }

@@ -10,6 +10,13 @@ import static com.google.common.base.Preconditions.checkNotNull;
  * @param padding which side receives the padding
  */
 public record TokenBatch(int[][] sequences, Padding padding) {
+  /**
+   * Validates the fields; throws {@link NullPointerException} for a null field and {@link IllegalArgumentException}
+   * for an empty batch or a null or empty row, naming its index. The rows are kept as given, not copied.
+   *
+   * @param sequences at least one row, each of at least one token
+   * @param padding not null
+   */
   public TokenBatch {
     checkNotNull(sequences, "sequences");
     checkNotNull(padding, "padding");
@@ -19,12 +26,20 @@ public record TokenBatch(int[][] sequences, Padding padding) {
     }
   }
 
-  /** The number of rows. */
+  /**
+   * The number of rows.
+   *
+   * @return {@code B}, at least 1
+   */
   public int size() {
     return sequences.length;
   }
 
-  /** The length of the longest row, i.e. the padded width. */
+  /**
+   * The length of the longest row, i.e. the padded width.
+   *
+   * @return {@code T}, at least 1
+   */
   public int maxLength() {
     int m = 0;
     for (int[] s : sequences) {

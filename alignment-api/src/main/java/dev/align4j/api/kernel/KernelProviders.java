@@ -25,7 +25,11 @@ public final class KernelProviders {
 
   private KernelProviders() {}
 
-  /** Every provider that loaded, usable or not, highest priority first. */
+  /**
+   * Every provider that loaded, usable or not, highest priority first.
+   *
+   * @return a fresh list from a new {@link ServiceLoader} pass; providers that failed to load are left out
+   */
   public static List<KernelProvider> all() {
     List<KernelProvider> found = new ArrayList<>();
     var it = ServiceLoader.load(KernelProvider.class, KernelProviders.class.getClassLoader()).iterator();
@@ -43,7 +47,12 @@ public final class KernelProviders {
     return found;
   }
 
-  /** Every usable provider, highest priority first. */
+  /**
+   * Every usable provider, highest priority first.
+   *
+   * @return the providers of {@link #all()} whose {@link KernelProvider#isUsable()} answers true (one that throws
+   *     counts as unusable)
+   */
   public static List<KernelProvider> usable() {
     return all().stream().filter(KernelProviders::safeUsable).toList();
   }
@@ -51,6 +60,8 @@ public final class KernelProviders {
   /**
    * The provider selected by {@value #PROPERTY}, else the usable one with the highest priority; cached.
    *
+   * @return the provider chosen on the first call, read once: changing the property later has no effect here (use
+   *     {@link #select} for that)
    * @throws IllegalStateException when no provider is on the class path or the named one is missing or unusable
    */
   public static KernelProvider best() {
@@ -70,6 +81,9 @@ public final class KernelProviders {
   /**
    * The provider named {@code wanted}, or with a null or blank name the usable one with the highest priority.
    *
+   * @param wanted a provider name such as {@code "cpu"} or {@code "cuda"}, matched after trimming and lower-casing;
+   *     null or blank for the automatic choice
+   * @return the selected provider; not cached, each call looks the providers up again
    * @throws IllegalStateException when the named provider is missing or unusable, or none is usable
    */
   public static KernelProvider select(String wanted) {

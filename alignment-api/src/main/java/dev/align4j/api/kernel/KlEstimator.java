@@ -12,7 +12,14 @@ public enum KlEstimator {
   /** {@code k3 = e^d − d − 1}: unbiased and always ≥ 0 (the GRPO paper's choice). */
   K3;
 
-  /** The estimate for one token, in double precision. */
+  /**
+   * The estimate for one token, in double precision.
+   *
+   * @param logprob {@code log π(x)} of the sampled token under the policy
+   * @param refLogprob {@code log π_ref(x)} of the same token under the reference
+   * @return the estimate of this estimator with {@code d = refLogprob − logprob}; k3 is computed as
+   *     {@code expm1(d) − d}, more precise for small {@code d} than {@code e^d − 1 − d}
+   */
   public double apply(double logprob, double refLogprob) {
     double d = refLogprob - logprob;
     return switch (this) {

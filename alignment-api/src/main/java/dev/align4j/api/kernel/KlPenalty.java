@@ -16,6 +16,16 @@ import java.util.OptionalDouble;
  */
 public record KlPenalty(
     double klCoef, KlEstimator estimator, ScorePlacement placement, OptionalDouble missingEosPenalty) {
+  /**
+   * Validates the fields; throws {@link IllegalArgumentException} for a negative or non-finite β, the
+   * {@link KlEstimator#K2} estimator or a non-finite penalty, and {@link NullPointerException} for a null field,
+   * naming it.
+   *
+   * @param klCoef β, finite and {@code >= 0}
+   * @param estimator {@link KlEstimator#K1} or {@link KlEstimator#K3}
+   * @param placement not null
+   * @param missingEosPenalty finite when present; {@link OptionalDouble#empty()} for none, not null
+   */
   public KlPenalty {
     checkArgument(klCoef >= 0 && Double.isFinite(klCoef), "klCoef must be finite and >= 0, got %s", klCoef);
     checkNotNull(estimator, "estimator");
@@ -27,17 +37,34 @@ public record KlPenalty(
         "missingEosPenalty must be finite, got %s", p));
   }
 
-  /** β with the given estimator, the score on the last response token and no missing-EOS penalty. */
+  /**
+   * β with the given estimator, the score on the last response token and no missing-EOS penalty.
+   *
+   * @param klCoef β, finite and {@code >= 0}; 0 switches the KL penalty off
+   * @param estimator {@link KlEstimator#K1} or {@link KlEstimator#K3}
+   * @return parameters with {@link ScorePlacement#LAST_RESPONSE_TOKEN} and an empty missing-EOS penalty
+   */
   public static KlPenalty of(double klCoef, KlEstimator estimator) {
     return new KlPenalty(klCoef, estimator, ScorePlacement.LAST_RESPONSE_TOKEN, OptionalDouble.empty());
   }
 
-  /** A copy with another score placement. */
+  /**
+   * A copy with another score placement.
+   *
+   * @param newPlacement where the score lands in the copy; not null
+   * @return a copy with every other field unchanged
+   */
   public KlPenalty with(ScorePlacement newPlacement) {
     return new KlPenalty(klCoef, estimator, newPlacement, missingEosPenalty);
   }
 
-  /** A copy that subtracts {@code penalty} from the score of completions without EOS. */
+  /**
+   * A copy that subtracts {@code penalty} from the score of completions without EOS.
+   *
+   * @param penalty the amount subtracted, finite; positive punishes truncated completions (TRL's
+   *     {@code missing_eos_penalty})
+   * @return a copy with every other field unchanged
+   */
   public KlPenalty withMissingEosPenalty(double penalty) {
     return new KlPenalty(klCoef, estimator, placement, OptionalDouble.of(penalty));
   }

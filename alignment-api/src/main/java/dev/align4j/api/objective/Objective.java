@@ -10,6 +10,11 @@ package dev.align4j.api.objective;
  */
 @FunctionalInterface
 public interface Objective<I> {
-  /** Computes the loss and metrics of one batch. */
+  /**
+   * Computes the loss and metrics of one batch.
+   *
+   * @param input one batch, read but never mutated
+   * @return the scalar loss, differentiable with respect to the inputs that carry a gradient, and the named outputs
+   */
   ObjectiveResult compute(I input);
 }

@@ -18,7 +18,11 @@ public final class CancellationToken {
     cancelled.set(true);
   }
 
-  /** Whether {@link #cancel()} was called. */
+  /**
+   * Whether {@link #cancel()} was called.
+   *
+   * @return true once {@link #cancel()} was called on any thread; a token is never reset
+   */
   public boolean isCancelled() {
     return cancelled.get();
   }

@@ -15,6 +15,15 @@ import java.util.Map;
  * @param values metric values, in insertion order
  */
 public record StepMetrics(String stage, long step, double seconds, Map<String, Double> values) {
+  /**
+   * Validates the fields and copies {@code values} into an unmodifiable map in the same order; throws
+   * {@link NullPointerException} for a null stage or map and {@link IllegalArgumentException} for a negative step.
+   *
+   * @param stage not null
+   * @param step {@code >= 0}
+   * @param seconds wall time in seconds; not checked
+   * @param values not null; copied
+   */
   public StepMetrics {
     checkNotNull(stage, "stage");
     checkArgument(step >= 0, "step must be >= 0, got %s", step);

@@ -17,7 +17,8 @@ import java.util.Map;
  * @param beta β, the leash to the reference (0.1 in Rafailov et al. 2023)
  * @param losses the loss type(s) with weights
  * @param divergence the f-divergence
- * @param klMaxNewTokens tokens sampled per held-out prompt for the KL-to-reference evaluation
+ * @param klMaxNewTokens tokens sampled per held-out prompt for the KL-to-reference evaluation (fewer when the
+ *     model's positions leave less room after the longest held-out prompt)
  */
 public record DpoConfig(TrainingArgs training, double beta, List<WeightedDpoLoss> losses, FDivergence divergence,
     int klMaxNewTokens) {

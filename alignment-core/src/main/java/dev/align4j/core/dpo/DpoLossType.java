@@ -1,9 +1,9 @@
 package dev.align4j.core.dpo;
 
 import static com.google.common.base.Preconditions.checkArgument;
-import static dev.align4j.core.math.Scalars.div;
-import static dev.align4j.core.math.Scalars.maximum;
-import static dev.align4j.core.math.Scalars.mul;
+import static dev.align4j.api.objective.Scalars.div;
+import static dev.align4j.api.objective.Scalars.maximum;
+import static dev.align4j.api.objective.Scalars.mul;
 
 import ai.djl.ndarray.NDArray;
 import dev.align4j.core.math.Sigmoids;

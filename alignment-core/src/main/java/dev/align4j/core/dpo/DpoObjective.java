@@ -2,7 +2,7 @@ package dev.align4j.core.dpo;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
-import static dev.align4j.core.math.Scalars.mul;
+import static dev.align4j.api.objective.Scalars.mul;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;

@@ -263,8 +263,11 @@ public final class DpoTrainer extends Trainer<DpoTrainer> {
       Map<String, Double> out = new LinkedHashMap<>();
       out.put("loss", loss / eval.size());
       sums.forEach((k, v) -> out.put(k, v / eval.size()));
-      out.put("kl/reference", ReferenceKl.mean(policy, reference, klPrompts,
-          SamplingParams.sample(1.0, config.klMaxNewTokens()), config.training().seed(), KernelProviders.best()));
+      // as many new tokens as asked, as far as the longest held-out prompt leaves room in the model's positions
+      int longest = klPrompts.stream().mapToInt(p -> p.length).max().orElse(0);
+      int room = Math.min(config.klMaxNewTokens(), policy.maxPositions() - longest);
+      out.put("kl/reference", room < 1 ? Double.NaN : ReferenceKl.mean(policy, reference, klPrompts,
+          SamplingParams.sample(1.0, room), config.training().seed(), KernelProviders.best()));
       return out;
     }
   }

@@ -2,8 +2,8 @@ package dev.align4j.core.grpo;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
-import static dev.align4j.core.math.Scalars.minimum;
-import static dev.align4j.core.math.Scalars.mul;
+import static dev.align4j.api.objective.Scalars.minimum;
+import static dev.align4j.api.objective.Scalars.mul;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;

@@ -1,6 +1,6 @@
 package dev.align4j.core.math;
 
-import static dev.align4j.core.math.Scalars.div;
+import static dev.align4j.api.objective.Scalars.div;
 
 import ai.djl.ndarray.NDArray;
 

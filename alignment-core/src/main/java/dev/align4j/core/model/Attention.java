@@ -1,6 +1,6 @@
 package dev.align4j.core.model;
 
-import static dev.align4j.core.math.Scalars.mul;
+import static dev.align4j.api.objective.Scalars.mul;
 
 import ai.djl.ndarray.NDArray;
 

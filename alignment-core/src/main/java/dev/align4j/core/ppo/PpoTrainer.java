@@ -1,7 +1,7 @@
 package dev.align4j.core.ppo;
 
 import static com.google.common.base.Preconditions.checkNotNull;
-import static dev.align4j.core.math.Scalars.mul;
+import static dev.align4j.api.objective.Scalars.mul;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,5 +1,6 @@
 package dev.align4j.core.math;
 
+import dev.align4j.api.objective.Scalars;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDArray;

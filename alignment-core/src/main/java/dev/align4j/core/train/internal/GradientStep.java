@@ -3,7 +3,7 @@ package dev.align4j.core.train.internal;
 import dev.align4j.core.train.OptimizerConfig;
 import dev.align4j.core.train.NonFiniteException;
 import static com.google.common.base.Preconditions.checkArgument;
-import static dev.align4j.core.math.Scalars.mul;
+import static dev.align4j.api.objective.Scalars.mul;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;

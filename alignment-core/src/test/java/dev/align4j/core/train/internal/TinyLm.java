@@ -5,7 +5,7 @@ import dev.align4j.core.train.*;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.align4j.api.data.TokenBatch;
-import dev.align4j.core.math.Scalars;
+import dev.align4j.api.objective.Scalars;
 import dev.align4j.core.model.BuiltinModels;
 import dev.align4j.core.model.HeadKind;
 import dev.align4j.core.model.LanguageModel;

@@ -1,4 +1,4 @@
-package dev.align4j.core.math;
+package dev.align4j.api.objective;
 
 import ai.djl.ndarray.NDArray;
 
@@ -17,28 +17,52 @@ import ai.djl.ndarray.NDArray;
 public final class Scalars {
   private Scalars() {}
 
-  /** {@code x · c}. */
+  /**
+   * {@code x · c}.
+   *
+   * @param x the array, possibly recording a gradient
+   * @param c the factor, rounded to float32 first and then cast to {@code x}'s type
+   * @return a new array of {@code x}'s shape and type, safe to differentiate after a garbage collection
+   */
   public static NDArray mul(NDArray x, double c) {
     try (NDArray s = owned(x, c)) {
       return x.mul(s);
     }
   }
 
-  /** {@code x / c}. */
+  /**
+   * {@code x / c}.
+   *
+   * @param x the array, possibly recording a gradient
+   * @param c the divisor, rounded to float32 first and then cast to {@code x}'s type; not checked for 0
+   * @return a new array of {@code x}'s shape and type, safe to differentiate after a garbage collection
+   */
   public static NDArray div(NDArray x, double c) {
     try (NDArray s = owned(x, c)) {
       return x.div(s);
     }
   }
 
-  /** {@code max(x, c)} element-wise. */
+  /**
+   * {@code max(x, c)} element-wise.
+   *
+   * @param x the array, possibly recording a gradient
+   * @param c the lower bound, rounded to float32 first and then cast to {@code x}'s type
+   * @return a new array of {@code x}'s shape and type, safe to differentiate after a garbage collection
+   */
   public static NDArray maximum(NDArray x, double c) {
     try (NDArray s = owned(x, c)) {
       return x.maximum(s);
     }
   }
 
-  /** {@code min(x, c)} element-wise. */
+  /**
+   * {@code min(x, c)} element-wise.
+   *
+   * @param x the array, possibly recording a gradient
+   * @param c the upper bound, rounded to float32 first and then cast to {@code x}'s type
+   * @return a new array of {@code x}'s shape and type, safe to differentiate after a garbage collection
+   */
   public static NDArray minimum(NDArray x, double c) {
     try (NDArray s = owned(x, c)) {
       return x.minimum(s);
