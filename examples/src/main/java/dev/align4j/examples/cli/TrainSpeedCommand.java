@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.api.data.TokenBatch;
-import dev.align4j.core.math.Scalars;
+import dev.align4j.api.objective.Scalars;
 import dev.align4j.core.model.BuiltinModels;
 import dev.align4j.core.model.HeadKind;
 import dev.align4j.core.model.LanguageModel;
