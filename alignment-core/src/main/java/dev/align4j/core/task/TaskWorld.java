@@ -2,6 +2,7 @@ package dev.align4j.core.task;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.TreeSet;
 
@@ -61,6 +62,30 @@ public final class TaskWorld {
       }
     }
     return out;
+  }
+
+  /**
+   * The task a prompt states, read back from its text ({@code reverse: abcd}, {@code sort: dbca},
+   * {@code count a: abaca}, {@code max: 3 9 4}, with or without the trailing newline): how the world's judge and
+   * reviser, which see only text as a chat model would, know what the answer should be.
+   *
+   * @return the task, or empty when the text is no instruction of this world's families
+   */
+  public Optional<Task> parse(String promptText) {
+    String p = promptText.strip();
+    int colon = p.indexOf(": ");
+    if (colon < 0) {
+      return Optional.empty();
+    }
+    String head = p.substring(0, colon);
+    String arg = p.substring(colon + 2);
+    for (Family f : config.families()) {
+      Optional<String> answer = f.answer(head, arg, config);
+      if (answer.isPresent()) {
+        return Optional.of(new Task(f, p, answer.get()));
+      }
+    }
+    return Optional.empty();
   }
 
   /** A simulated annotator's demonstration for {@code t}. */
