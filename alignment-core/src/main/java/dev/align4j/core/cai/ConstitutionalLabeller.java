@@ -12,6 +12,7 @@ import dev.align4j.api.judge.Judgement;
 import dev.align4j.api.judge.Labeller;
 import dev.align4j.api.judge.Outcome;
 import dev.align4j.api.judge.Principle;
+import dev.align4j.core.data.LabelRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -150,21 +151,6 @@ public final class ConstitutionalLabeller implements Labeller {
     }
     double p = sum / votes.size();
     return Math.abs(p - 0.5) <= settings.tieTolerance() ? new Outcome.Tie() : new Outcome.Preferred(p);
-  }
-
-  /**
-   * A pair to label and, where the input carries one, its reference label.
-   *
-   * @param pair the pair
-   * @param reference index of the better completion (0 or 1), for the agreement diagnostics
-   */
-  public record LabelRequest(CandidatePair pair, OptionalInt reference) {
-    public LabelRequest {
-      checkNotNull(pair, "pair");
-      checkNotNull(reference, "reference");
-      reference.ifPresent(r -> checkArgument(r == 0 || r == 1, "label of pair %s must be 0 or 1, got %s", pair.id(),
-          r));
-    }
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.align4j.api.data.Message;
 import dev.align4j.api.data.PreferencePair;
 import dev.align4j.api.data.Prompt;
 import dev.align4j.api.data.Text;
+import dev.align4j.api.judge.CandidatePair;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -125,6 +127,41 @@ public final class DataFiles {
         }
       });
       out.add(new Prompt(prompt, fields));
+    }
+    return new Dataset<>(out, new DataReport(lines.size(), 0, 0, 0));
+  }
+
+  /**
+   * Pairs to label: {@code {"prompt": str|messages, "completions": [a, b]}} with an optional {@code "id"} (string;
+   * default {@code line-N}) and an optional reference {@code "label": 0|1} (the index of the better completion).
+   * Completions are strings (the assistant's reply, for a conversational prompt).
+   */
+  public static Dataset<LabelRequest> labelRequests(Path file) throws IOException {
+    List<LabelRequest> out = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    List<JsonlLines.Line> lines = JsonlLines.read(file);
+    for (JsonlLines.Line line : lines) {
+      Text prompt = line.text("prompt");
+      var completions = line.node().get("completions");
+      if (completions == null || !completions.isArray() || completions.size() != 2 || !completions.get(0).isTextual()
+          || !completions.get(1).isTextual()) {
+        throw line.error("completions", "expected a list of exactly two strings, got "
+            + (completions == null ? "nothing" : completions.toString()), "write \"completions\": [\"a\", \"b\"]");
+      }
+      String id = line.has("id") ? line.string("id") : "line-" + line.number();
+      if (!ids.add(id)) {
+        throw line.error("id", "repeats id " + id, "give every pair its own id");
+      }
+      OptionalInt label = OptionalInt.empty();
+      if (line.has("label")) {
+        var l = line.node().get("label");
+        if (!l.isInt() || (l.asInt() != 0 && l.asInt() != 1)) {
+          throw line.error("label", "expected 0 or 1 (the index of the better completion), got " + l, null);
+        }
+        label = OptionalInt.of(l.asInt());
+      }
+      out.add(new LabelRequest(new CandidatePair(id, prompt, completions.get(0).asText(),
+          completions.get(1).asText()), label));
     }
     return new Dataset<>(out, new DataReport(lines.size(), 0, 0, 0));
   }

@@ -115,6 +115,16 @@ public final class GrpoTrainer extends Trainer<GrpoTrainer> {
 
   /** Trains a copy of {@code reference} on {@code prompts} against the added rewards. */
   public <P extends TrainablePolicy> TrainingResult<P> train(P reference, List<Prompt> prompts) throws IOException {
+    return train(reference, reference, prompts);
+  }
+
+  /**
+   * Trains a copy of {@code start} on {@code prompts} against the added rewards, leashed to {@code reference}: how an
+   * RL pass continues an earlier policy while the KL term still measures the distance to the SFT model (the
+   * alignment loop's iterations). Neither argument is changed.
+   */
+  public <P extends TrainablePolicy> TrainingResult<P> train(P start, P reference, List<Prompt> prompts)
+      throws IOException {
     RlArgs rl = config.rl();
     RewardSources sources = new RewardSources(rewards);
     if (prompts.isEmpty()) {
@@ -123,7 +133,7 @@ public final class GrpoTrainer extends Trainer<GrpoTrainer> {
     try (RunContext run = RunContext.open("grpo", config.toMap(), settings(), rl.threads());
         NDManager optimizerManager = DjlSetup.newManager()) {
       OnlineRun online = new OnlineRun("grpo", rl, run);
-      P policy = Policies.startingPoint(reference, run.checkpoint());
+      P policy = Policies.startingPoint(start, run.checkpoint());
       try {
         long updatesPerIteration = (long) config.numIterations() * config.numMiniBatches();
         try (AdamW opt = new AdamW(Policies.parameters(policy), rl.optimizer(rl.maxSteps() * updatesPerIteration),
@@ -152,7 +162,7 @@ public final class GrpoTrainer extends Trainer<GrpoTrainer> {
             online.stopIfCancelled(it, writer);
           }
           if (run.finalModel().isPresent()) {
-            Policies.saveFinal(policy, run.finalModel().get(), Provenance.of("grpo", Policies.describe(reference),
+            Policies.saveFinal(policy, run.finalModel().get(), Provenance.of("grpo", Policies.describe(start),
                 "prompts (" + prompts.size() + ")", ConfigJson.of(config.toMap())));
           }
           policy.setTrainable(false);

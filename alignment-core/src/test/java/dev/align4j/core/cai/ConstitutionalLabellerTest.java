@@ -12,7 +12,7 @@ import dev.align4j.api.judge.Comparison;
 import dev.align4j.api.judge.Judge;
 import dev.align4j.api.judge.Judgement;
 import dev.align4j.api.judge.Outcome;
-import dev.align4j.core.cai.ConstitutionalLabeller.LabelRequest;
+import dev.align4j.core.data.LabelRequest;
 import dev.align4j.core.cai.ConstitutionalLabeller.Settings;
 import dev.align4j.core.task.Task;
 import dev.align4j.core.task.WorldJudge;

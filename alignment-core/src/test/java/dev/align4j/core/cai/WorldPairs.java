@@ -4,7 +4,7 @@ import dev.align4j.api.data.Text;
 import dev.align4j.api.judge.CandidatePair;
 import dev.align4j.api.judge.Constitution;
 import dev.align4j.api.judge.Principle;
-import dev.align4j.core.cai.ConstitutionalLabeller.LabelRequest;
+import dev.align4j.core.data.LabelRequest;
 import dev.align4j.core.task.Task;
 import dev.align4j.core.task.TaskConfig;
 import dev.align4j.core.task.TaskWorld;
