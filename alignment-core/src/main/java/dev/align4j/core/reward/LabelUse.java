@@ -31,10 +31,14 @@ record LabelUse(int pairs, int withPChosen, double meanPChosen, int withMargin) 
     return new LabelUse(data.size(), p, p == 0 ? Double.NaN : sum / p, m);
   }
 
-  /** The informational line of {@link LabelMode#SOFT} (empty under hard labels or when nothing counts as p = 1). */
+  /** The informational line of {@link LabelMode#SOFT}: how many pairs carry a label (empty under hard labels). */
   List<String> info(LabelMode labels) {
     if (labels != LabelMode.SOFT || withPChosen == 0) {
       return List.of();
+    }
+    if (withPChosen == pairs) {
+      return List.of(String.format(Locale.ROOT, "soft labels: all %d pairs carry p_chosen (mean %.3f)", pairs,
+          meanPChosen));
     }
     return List.of(String.format(Locale.ROOT, "soft labels: %d of %d pairs carry p_chosen (mean %.3f); the other %d"
         + " count as p = 1 (chosen always wins)", withPChosen, pairs, meanPChosen, pairs - withPChosen));

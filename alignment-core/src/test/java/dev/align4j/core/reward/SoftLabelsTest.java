@@ -96,6 +96,8 @@ class SoftLabelsTest {
         + "(chosen always wins)"), use.info(LabelMode.SOFT));
     assertEquals(List.of(), use.warnings(LabelMode.SOFT, MarginMode.NONE));
     assertEquals(List.of(), use.info(LabelMode.HARD), "nothing to say at info level under hard labels");
+    assertEquals(List.of("soft labels: all 2 pairs carry p_chosen (mean 0.400)"),
+        LabelUse.of(pairs(0, 0.3, 0.5)).info(LabelMode.SOFT));
   }
 
   @Test
