@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import dev.align4j.api.objective.ObjectiveResult;
 import dev.align4j.core.dpo.DpoBatch;
 import dev.align4j.core.dpo.DpoLossType;
@@ -22,6 +23,7 @@ import dev.align4j.core.ppo.PpoPolicyObjective;
 import dev.align4j.core.ppo.PpoValueBatch;
 import dev.align4j.core.ppo.PpoValueObjective;
 import dev.align4j.core.reward.BradleyTerryObjective;
+import dev.align4j.core.reward.LabelMode;
 import dev.align4j.core.reward.MarginMode;
 import dev.align4j.core.reward.RewardPairBatch;
 import dev.align4j.core.runtime.DjlSetup;
@@ -48,7 +50,7 @@ final class NdArrayImplementation implements OpImplementation {
 
   @Override
   public Set<String> ops() {
-    return Set.of("token_logprobs", "entropy", "full_kl", "kl_per_token", "sft_loss", "bt_loss", "dpo_loss",
+    return Set.of("token_logprobs", "entropy", "full_kl", "kl_per_token", "sft_loss", "bt_loss", "bt_soft_loss", "dpo_loss",
         "ppo_policy_loss", "ppo_value_loss", "grpo_loss");
   }
 
@@ -66,6 +68,7 @@ final class NdArrayImplementation implements OpImplementation {
             floats(m, c, "ref_logprobs"), c.choiceParam("estimator", Vocabulary.ESTIMATORS))));
         case "sft_loss" -> sftLoss(m, c);
         case "bt_loss" -> btLoss(m, c);
+        case "bt_soft_loss" -> btSoftLoss(m, c);
         case "dpo_loss" -> dpoLoss(m, c);
         case "ppo_policy_loss" -> ppoPolicyLoss(m, c);
         case "ppo_value_loss" -> ppoValueLoss(m, c);
@@ -91,6 +94,31 @@ final class NdArrayImplementation implements OpImplementation {
     ObjectiveResult r = obj.compute(
         new RewardPairBatch(floats(m, c, "chosen_rewards"), floats(m, c, "rejected_rewards"), margins));
     return outputs(r, Map.of("loss", "", "accuracy", "accuracy", "mean_margin", "margin"));
+  }
+
+  /**
+   * The soft-label Bradley–Terry loss ({@code LabelMode.SOFT}), align4j's own op: the outputs of {@code bt_loss}
+   * plus the loss's gradients with respect to both reward vectors, taken by autograd through the objective as
+   * training takes them.
+   */
+  private static Map<String, Tensor> btSoftLoss(NDManager m, ConformanceCase c) {
+    double center = c.nullableDoubleParam("center_rewards_coefficient", false);
+    BradleyTerryObjective obj = new BradleyTerryObjective(MarginMode.NONE, LabelMode.SOFT,
+        Double.isNaN(center) ? OptionalDouble.empty() : OptionalDouble.of(center));
+    NDArray chosen = floats(m, c, "chosen_rewards");                         // (N)
+    NDArray rejected = floats(m, c, "rejected_rewards");                     // (N)
+    NDArray p = floats(m, c, "p_chosen");                                    // (N)
+    chosen.setRequiresGradient(true);
+    rejected.setRequiresGradient(true);
+    ObjectiveResult r;
+    try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+      r = obj.compute(new RewardPairBatch(chosen, rejected, Optional.empty(), Optional.of(p)));
+      gc.backward(r.loss());
+    }
+    Map<String, Tensor> out = outputs(r, Map.of("loss", "", "accuracy", "accuracy", "mean_margin", "margin"));
+    out.put("grad_chosen_rewards", read(chosen.getGradient()));
+    out.put("grad_rejected_rewards", read(rejected.getGradient()));
+    return out;
   }
 
   private static Map<String, Tensor> dpoLoss(NDManager m, ConformanceCase c) {

@@ -74,7 +74,11 @@ public final class DataFiles {
     return new Dataset<>(out, new DataReport(lines.size(), duplicates, 0, dropped));
   }
 
-  /** Preference data: {@code {"prompt", "chosen", "rejected"}} plain or conversational, optional {@code margin}. */
+  /**
+   * Preference data: {@code {"prompt", "chosen", "rejected"}} plain or conversational, with an optional
+   * {@code margin} (a finite number) and an optional soft label {@code p_chosen} (a number in [0, 1]: the probability
+   * that chosen is preferred, as a constitutional labeller writes it). {@code null} counts as absent for both.
+   */
   public static Dataset<PreferencePair> preferences(Path file, Dedup dedup) throws IOException {
     List<PreferencePair> out = new ArrayList<>();
     Set<PreferencePair> seen = new HashSet<>();
@@ -97,7 +101,17 @@ public final class DataFiles {
         }
         margin = OptionalDouble.of(m.asDouble());
       }
-      PreferencePair p = new PreferencePair(prompt, chosen, rejected, margin);
+      OptionalDouble pChosen = OptionalDouble.empty();
+      if (line.has("p_chosen")) {
+        var v = line.node().get("p_chosen");
+        // the range check is written so that NaN would fail too (JSON has no NaN, but a lenient writer may differ)
+        if (!v.isNumber() || !(v.asDouble() >= 0 && v.asDouble() <= 1)) {
+          throw line.error("p_chosen", "expected a number in [0, 1] (the probability that chosen is preferred to "
+              + "rejected), got " + v, "write for example \"p_chosen\": 0.73, or leave the field out for a hard label");
+        }
+        pChosen = OptionalDouble.of(v.asDouble());
+      }
+      PreferencePair p = new PreferencePair(prompt, chosen, rejected, margin, pChosen);
       boolean tie = p.isTie();
       boolean duplicate = !seen.add(p);
       ties += tie ? 1 : 0;

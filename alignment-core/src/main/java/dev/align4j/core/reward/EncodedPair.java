@@ -9,5 +9,12 @@ import java.util.OptionalDouble;
  * @param chosen prompt and chosen response
  * @param rejected prompt and rejected response
  * @param margin the data's margin, if any
+ * @param pChosen the data's soft label P(chosen ≻ rejected), if any
  */
-public record EncodedPair(TokenizedSequence chosen, TokenizedSequence rejected, OptionalDouble margin) {}
+public record EncodedPair(TokenizedSequence chosen, TokenizedSequence rejected, OptionalDouble margin,
+    OptionalDouble pChosen) {
+  /** The soft label, 1 (chosen always wins) for a pair without one. */
+  double pChosenOrOne() {
+    return pChosen.orElse(1.0);
+  }
+}

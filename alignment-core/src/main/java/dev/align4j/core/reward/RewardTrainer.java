@@ -43,6 +43,11 @@ import org.slf4j.LoggerFactory;
  * read at the last token of prompt + response, or further from an existing reward model (a refresh on new labels).
  * Evaluates held-out accuracy, margin, length bias and formatting sensitivity
  * ({@link RewardEvaluation#from(Map)} of the result's metrics).
+ *
+ * <p>With {@link LabelMode#SOFT} each pair's {@code p_chosen} is its target (a pair without one counts as p = 1,
+ * and the log says how many did); held-out accuracy still counts {@code r_c > r_r} against the chosen side, and
+ * {@code eval/soft_loss} adds the held-out cross-entropy against the soft labels, the one number that sees how well
+ * the scores are calibrated to them. With hard labels, soft labels in the data are ignored with a logged warning.
  */
 public final class RewardTrainer extends Trainer<RewardTrainer> {
   private static final Logger LOG = LoggerFactory.getLogger(RewardTrainer.class);
@@ -109,6 +114,10 @@ public final class RewardTrainer extends Trainer<RewardTrainer> {
         RewardEncoding encoding = rm.encoding();
         List<EncodedPair> trainPairs = encode(tokens, encoding, train, "training");
         List<EncodedPair> evalPairs = eval.isEmpty() ? List.of() : encode(tokens, encoding, eval, "evaluation");
+        logLabelUse(train, "training");
+        if (!eval.isEmpty()) {
+          logLabelUse(eval, "evaluation");
+        }
         if (config.marginMode() == MarginMode.GIVEN && trainPairs.stream().anyMatch(p -> p.margin().isEmpty())) {
           throw new IllegalArgumentException("margin mode 'given' needs a margin on every training pair; some pairs"
               + " have none (add \"margin\" to every line, or train without margins)");
@@ -145,11 +154,19 @@ public final class RewardTrainer extends Trainer<RewardTrainer> {
       if (encoding.truncates(c) || encoding.truncates(r)) {
         truncated++;
       }
-      out.add(new EncodedPair(c.truncate(encoding.maxLength()), r.truncate(encoding.maxLength()), p.margin()));
+      out.add(new EncodedPair(c.truncate(encoding.maxLength()), r.truncate(encoding.maxLength()), p.margin(),
+          p.pChosen()));
     }
     LOG.info("rm {} data: {} pairs ({}); {} pairs truncated to max-length {}", what, out.size(),
         DataReport.of(data).summary(), truncated, encoding.maxLength());
     return out;
+  }
+
+  /** Says which soft labels and margins of {@code data} this configuration uses, and warns about those it ignores. */
+  private void logLabelUse(List<PreferencePair> data, String what) {
+    LabelUse use = LabelUse.of(data);
+    use.info(config.labelMode()).forEach(line -> LOG.info("rm {} data: {}", what, line));
+    use.warnings(config.labelMode(), config.marginMode()).forEach(line -> LOG.warn("rm {} data: {}", what, line));
   }
 
   /** A held-out response and its whitespace/punctuation-edited twin. */
@@ -211,17 +228,21 @@ public final class RewardTrainer extends Trainer<RewardTrainer> {
       int n = pairs.size();
       int[][] rows = new int[2 * n][];
       float[] margins = new float[n];
+      float[] pChosen = new float[n];
       for (int i = 0; i < n; i++) {
         rows[i] = pairs.get(i).chosen().ids();
         rows[n + i] = pairs.get(i).rejected().ids();
         margins[i] = (float) pairs.get(i).margin().orElse(0);
+        pChosen[i] = (float) pairs.get(i).pChosenOrOne();
       }
       NDArray scores = ScalarScores.of(m, rm, rows, padId);                  // (2N)
       NDArray chosen = scores.get("0:" + n);
       NDArray rejected = scores.get(n + ":");
       Optional<NDArray> marginArray = config.marginMode() == MarginMode.GIVEN
           ? Optional.of(m.create(margins)) : Optional.empty();
-      return objective.compute(new RewardPairBatch(chosen, rejected, marginArray));
+      Optional<NDArray> pArray = config.labelMode() == LabelMode.SOFT ? Optional.of(m.create(pChosen))
+          : Optional.empty();                                                // (N), 1 where the pair has no label
+      return objective.compute(new RewardPairBatch(chosen, rejected, marginArray, pArray));
     }
 
     @Override
@@ -234,6 +255,7 @@ public final class RewardTrainer extends Trainer<RewardTrainer> {
       List<Double> responseLengths = new ArrayList<>();
       double correct = 0;
       double margin = 0;
+      double softLoss = 0;
       try (NDManager m = rm.manager().newSubManager()) {
         for (int i = 0; i < eval.size(); i += batch) {
           List<EncodedPair> part = eval.subList(i, Math.min(eval.size(), i + batch));
@@ -252,6 +274,7 @@ public final class RewardTrainer extends Trainer<RewardTrainer> {
               double d = s[j] - s[part.size() + j];
               correct += d > 0 ? 1 : 0;
               margin += d;
+              softLoss += BradleyTerryObjective.softLoss(d, part.get(j).pChosenOrOne());
             }
             for (int j = 0; j < seqs.length; j++) {
               responseScores.add((double) s[j]);
@@ -277,6 +300,9 @@ public final class RewardTrainer extends Trainer<RewardTrainer> {
         Map<String, Double> out = new LinkedHashMap<>();
         out.put("accuracy", correct / eval.size());
         out.put("margin", margin / eval.size());
+        if (config.labelMode() == LabelMode.SOFT) {
+          out.put("soft_loss", softLoss / eval.size());
+        }
         out.put("length_correlation", RewardEvaluation.correlation(
             responseScores.stream().mapToDouble(Double::doubleValue).toArray(),
             responseLengths.stream().mapToDouble(Double::doubleValue).toArray()));

@@ -25,17 +25,18 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every case of the public vectors (copied from {@code shared/conformance}, TRL parity, computed in float64 by an
- * independent numpy implementation), of align4j's own vectors ({@code conformance-extra/generate.py}) and of the
- * wide-row kernel vectors ({@code conformance-kernels/generate.py}) passes in every implementation: the NDArray
- * objectives and each usable kernel provider. The kernel ops also run once more on each path of the CPU provider
- * by name, so that the scalar path is checked even where the default provider takes the Vector API path.
+ * independent numpy implementation), of align4j's own vectors ({@code conformance-extra/generate.py}, and
+ * {@code conformance-extra/generate_bt_soft_loss.py} for the soft-label Bradley–Terry loss with its gradients, in
+ * torch) and of the wide-row kernel vectors ({@code conformance-kernels/generate.py}) passes in every implementation:
+ * the NDArray objectives and each usable kernel provider. The kernel ops also run once more on each path of the CPU
+ * provider by name, so that the scalar path is checked even where the default provider takes the Vector API path.
  */
 class ConformanceVectorsTest {
   private static final ConformanceRunner RUNNER = ConformanceRunner.of(KernelProviders.usable());
   private static final Pattern OP = Pattern.compile("\"op\"\\s*:\\s*\"([a-z_0-9]+)\"");
 
   private static final int PUBLIC_CASES = 155;
-  private static final int ALIGN4J_CASES = 25;
+  private static final int ALIGN4J_CASES = 38;
   private static final int KERNEL_CASES = 39;
   /** The public and align4j cases whose op is a kernel op (the rest are NDArray objectives). */
   private static final int PUBLIC_KERNEL_CASES = 83;

@@ -12,6 +12,7 @@ import dev.align4j.core.grpo.GrpoConfig;
 import dev.align4j.core.grpo.GrpoLossType;
 import dev.align4j.core.grpo.ImportanceSampling;
 import dev.align4j.core.ppo.PpoConfig;
+import dev.align4j.core.reward.LabelMode;
 import dev.align4j.core.reward.MarginMode;
 import dev.align4j.core.reward.RewardConfig;
 import dev.align4j.core.sft.Packing;
@@ -107,8 +108,8 @@ final class ConfigMapping {
         .build();
   }
 
-  static RewardConfig rm(RewardModelCommand c, MarginMode margin) {
-    RewardConfig.Builder b = c.training.applyTo(RewardConfig.builder()).marginMode(margin);
+  static RewardConfig rm(RewardModelCommand c, MarginMode margin, LabelMode labels) {
+    RewardConfig.Builder b = c.training.applyTo(RewardConfig.builder()).marginMode(margin).labelMode(labels);
     if (c.centerRewardsCoefficient != null) {
       b.centerRewardsCoefficient(c.centerRewardsCoefficient);
     }

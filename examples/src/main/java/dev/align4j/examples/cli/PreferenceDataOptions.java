@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 /** {@code --data}, {@code --eval-data}, {@code --eval-split}, {@code --drop-duplicates} for preference data. */
 final class PreferenceDataOptions {
   @Option(names = "--data", required = true, paramLabel = "FILE", description = "Training JSONL: {\"prompt\", "
-      + "\"chosen\", \"rejected\"} (strings or message lists), optional \"margin\".")
+      + "\"chosen\", \"rejected\"} (strings or message lists), optional \"margin\" and \"p_chosen\".")
   Path data;
 
   @Option(names = "--eval-data", paramLabel = "FILE", description = "Held-out preference JSONL.")

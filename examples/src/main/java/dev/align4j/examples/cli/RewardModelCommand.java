@@ -4,6 +4,7 @@ import dev.align4j.core.AlignModel;
 import dev.align4j.core.AlignRewardModel;
 import dev.align4j.core.reward.RewardEvaluation;
 import dev.align4j.core.train.TrainingResult;
+import dev.align4j.core.reward.LabelMode;
 import dev.align4j.core.reward.MarginMode;
 import dev.align4j.core.reward.RewardConfig;
 import dev.align4j.core.reward.RewardTrainer;
@@ -30,8 +31,14 @@ final class RewardModelCommand implements Callable<Integer> {
   PreferenceDataOptions dataOptions;
 
   @Option(names = "--margin", defaultValue = "auto", description = "auto (use the data's per-pair margins when every"
-      + " line has one), given, or none (default: ${DEFAULT-VALUE}).")
+      + " line has one and --soft-labels is off), given, or none (default: ${DEFAULT-VALUE}).")
   String margin;
+
+  @Option(names = "--soft-labels", description = "Fit sigma(r_c - r_r) to each line's \"p_chosen\" (the probability "
+      + "that chosen is preferred, as a constitutional labeller writes it) with the loss -[p log sigma(r_c - r_r) + (1 - p) "
+      + "log sigma(r_r - r_c)]; lines without p_chosen count as p = 1. Cannot be combined with --margin given "
+      + "(default: ${DEFAULT-VALUE}).")
+  boolean softLabels;
 
   @Option(names = "--center-rewards-coefficient", description = "Weight of mean((r_c + r_r)^2), which keeps rewards "
       + "centred (default: none).")
@@ -47,13 +54,15 @@ final class RewardModelCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PreferenceDataOptions.Loaded data = dataOptions.load(training.seed);
     MarginMode mode = switch (margin.toLowerCase(Locale.ROOT)) {
-      case "auto" -> data.train().stream().allMatch(p -> p.margin().isPresent()) ? MarginMode.GIVEN
+      // soft labels and margins both say how strongly chosen wins, so auto never picks margins under soft labels
+      // (the trainer then warns, with the count, that the data's margins are ignored)
+      case "auto" -> !softLabels && data.train().stream().allMatch(p -> p.margin().isPresent()) ? MarginMode.GIVEN
           : MarginMode.NONE;
       case "given" -> MarginMode.GIVEN;
       case "none" -> MarginMode.NONE;
       default -> throw new IllegalArgumentException("--margin must be auto, given or none, got " + margin);
     };
-    RewardConfig config = ConfigMapping.rm(this, mode);
+    RewardConfig config = ConfigMapping.rm(this, mode, softLabels ? LabelMode.SOFT : LabelMode.HARD);
     long total = config.training().totalSteps(data.train().size());
     try (AlignModel base = model.loadModel();
         TrainingResult<AlignRewardModel> r = runOptions.applyTo(RewardTrainer.of(config), spec)
@@ -64,6 +73,9 @@ final class RewardModelCommand implements Callable<Integer> {
         RewardEvaluation ev = RewardEvaluation.from(r.metrics());
         System.err.printf(Locale.ROOT, "rm: held-out accuracy %.3f, margin %.3f, length correlation %.3f, formatting "
             + "sensitivity %.3f%n", ev.accuracy(), ev.margin(), ev.lengthCorrelation(), ev.formattingSensitivity());
+        if (r.metrics().containsKey("eval/soft_loss")) {
+          System.err.printf(Locale.ROOT, "rm: held-out soft-label loss %.4f%n", r.metric("eval/soft_loss"));
+        }
       }
     }
     return 0;

@@ -64,4 +64,28 @@ class ConformanceCommandTest {
     assertEquals(Align.BAD_INPUT, r.status());
     assertEquals("", r.stdout());
   }
+
+  /**
+   * align4j's own op {@code bt_soft_loss} (soft-label Bradley–Terry with gradients) is known to the command: its
+   * vectors pass, and a case whose expected gradient is changed fails naming the gradient field.
+   */
+  @Test
+  void theSoftLabelBradleyTerryVectorsRunThroughTheCommand(@TempDir Path dir) throws Exception {
+    Path vectors = Path.of("../alignment-core/src/test/resources/conformance-extra/bt_soft_loss.jsonl")
+        .toAbsolutePath().normalize();
+    java.util.List<String> lines = Files.readAllLines(vectors);
+    Run r = run("conformance", vectors.toString());
+    assertEquals("conformance: " + lines.size() + " passed, 0 failed\n", r.stdout());
+    assertEquals(0, r.status());
+
+    Path f = dir.resolve("wrong-gradient.jsonl");
+    String first = lines.get(0);
+    String changed = first.replaceFirst("\"grad_chosen_rewards\": \\[[-0-9.e]+", "\"grad_chosen_rewards\": [0.5");
+    assertTrue(!changed.equals(first), "the gradient was edited");
+    Files.writeString(f, changed + "\n");
+    Run bad = run("conformance", f.toString());
+    assertTrue(bad.stdout().startsWith("FAIL " + f + ":1 align4j-bt_soft_loss-000-random_n16_cNone "
+        + "grad_chosen_rewards[0] expected 0.5 got "), bad.stdout());
+    assertEquals(Align.CHECK_FAILED, bad.status());
+  }
 }

@@ -126,4 +126,55 @@ class StageCommandsTest {
     assertTrue(r.stderr().contains("already holds files that are not an align4j run"), r.stderr());
     assertTrue(Files.exists(out.resolve("notes.txt")));
   }
+
+  private static void preferenceData(Path file, int n, boolean withSoftLabels) throws Exception {
+    String[] animals = {"cat", "dog", "bird", "fish"};
+    String[] places = {"mat", "house", "tree", "water"};
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int a = i % 4;
+      lines.add("{\"prompt\": \"where is the " + animals[a] + " ?\", \"chosen\": \" the " + animals[a] + " is in the "
+          + places[a] + " .\", \"rejected\": \" the " + animals[a] + " is in the " + places[(a + 1) % 4] + " .\""
+          + (withSoftLabels ? ", \"p_chosen\": " + (0.6 + 0.1 * a) : "") + ", \"margin\": 1.0}");
+    }
+    Files.write(file, lines);
+  }
+
+  @Test
+  void rmWithSoftLabelsRecordsThemAndReportsTheHeldOutSoftLoss(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("prefs.jsonl");
+    preferenceData(data, 16, true);
+    Path out = dir.resolve("rm");
+    Run r = run("rm", "--model", tinyLlama().toString(), "--data", data.toString(), "--eval-split", "0.25",
+        "--soft-labels", "--max-steps", "3", "--batch-size", "4", "--out", out.toString());
+    assertEquals(0, r.status(), r.stderr());
+    JsonNode resolved = JSON.readTree(out.resolve("config.json").toFile());
+    assertTrue(resolved.get("soft-labels").asBoolean(), "config.json records --soft-labels");
+    assertEquals("none", resolved.get("margin").asText(), "--margin auto does not pick margins under soft labels");
+    assertTrue(r.stderr().contains("rm: held-out soft-label loss "), r.stderr());
+
+    Run plain = run("rm", "--model", tinyLlama().toString(), "--data", data.toString(), "--max-steps", "1",
+        "--batch-size", "4", "--out", dir.resolve("plain").toString());
+    assertEquals(0, plain.status(), plain.stderr());
+    JsonNode hard = JSON.readTree(dir.resolve("plain/config.json").toFile());
+    assertEquals(false, hard.get("soft-labels").asBoolean(), "the default is recorded too");
+    assertEquals("given", hard.get("margin").asText(), "without soft labels auto still uses the margins");
+  }
+
+  @Test
+  void softLabelsWithGivenMarginsAreRefusedAndTheHelpShowsTheDefault(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("prefs.jsonl");
+    preferenceData(data, 8, true);
+    Run r = run("rm", "--model", tinyLlama().toString(), "--data", data.toString(), "--soft-labels", "--margin",
+        "given", "--out", dir.resolve("o").toString());
+    assertEquals(Align.BAD_INPUT, r.status());
+    assertTrue(r.stderr().contains("soft-labels cannot be combined with margin 'given'"), r.stderr());
+    Run help = run("rm", "--help");
+    assertEquals(0, help.status());
+    String text = help.stdout().replaceAll("\\s+", " ");
+    int option = text.indexOf("--soft-labels Fit sigma");
+    int next = text.indexOf("--center-rewards-coefficient=", option);
+    assertTrue(option > 0 && next > option, help.stdout());
+    assertTrue(text.substring(option, next).endsWith("(default: false). "), "the builder's default: " + text);
+  }
 }
