@@ -3,7 +3,6 @@ package dev.align4j.core.cai;
 import dev.align4j.api.data.Text;
 import dev.align4j.api.judge.CandidatePair;
 import dev.align4j.api.judge.Constitution;
-import dev.align4j.api.judge.Principle;
 import dev.align4j.core.data.LabelRequest;
 import dev.align4j.core.task.Task;
 import dev.align4j.core.task.TaskConfig;
@@ -19,15 +18,9 @@ final class WorldPairs {
 
   private WorldPairs() {}
 
-  /** The world's three principles with short texts (the shipped constitution's wording is tested elsewhere). */
+  /** The world's shipped constitution (correct, no-filler, concise). */
   static Constitution constitution() {
-    return new Constitution("world", List.of(
-        Principle.of("correct", "Is the answer the correct result?", "Rewrite the answer to be the correct result.",
-            "Which response is the correct result of the instruction?"),
-        Principle.of("no-filler", "Does the answer carry filler?", "Rewrite the answer without filler.",
-            "Which response gives the result only, without filler?"),
-        Principle.of("concise", "Does the answer have extra characters?", "Rewrite the answer without extras.",
-            "Which response has no characters beyond the result?")), List.of());
+    return ConstitutionFiles.builtinWorld();
   }
 
   /** {@code n} pairs of two different annotator answers to training prompts. */
