@@ -167,7 +167,7 @@ public final class CritiqueRevision {
   }
 
   /** The prompt as the opening turns of the conversation. */
-  static List<Message> turns(Text prompt) {
+  public static List<Message> turns(Text prompt) {
     return prompt instanceof Text.Chat c ? c.messages()
         : List.of(new Message("user", ((Text.Plain) prompt).text()));
   }

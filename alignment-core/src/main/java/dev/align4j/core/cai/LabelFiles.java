@@ -45,6 +45,19 @@ public final class LabelFiles {
     CaiJson.writeDocument(out.resolve("labeller.json"), report(report, labeller, templateSha256));
   }
 
+  /**
+   * Writes only {@code labeller.json}: the diagnostics of a run whose labels were refused (their agreement with the
+   * reference labels was below what the user required), so that no label of it can be trained on by mistake.
+   * Earlier {@code preferences.jsonl} and {@code labels.jsonl} in {@code out} are removed for the same reason.
+   */
+  public static void writeReport(Path out, ConstitutionalLabeller labeller, LabellerReport report,
+      String templateSha256) throws IOException {
+    Files.createDirectories(out);
+    Files.deleteIfExists(out.resolve("preferences.jsonl"));
+    Files.deleteIfExists(out.resolve("labels.jsonl"));
+    CaiJson.writeDocument(out.resolve("labeller.json"), report(report, labeller, templateSha256));
+  }
+
   private static ObjectNode row(PairLabel l, ConstitutionalLabeller labeller, String template, String constitution) {
     ObjectNode o = CaiJson.JSON.createObjectNode();
     o.put("id", l.pair().id());

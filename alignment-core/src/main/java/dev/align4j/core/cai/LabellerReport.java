@@ -45,6 +45,26 @@ public record LabellerReport(int pairs, int labelled, int ties, int invalid, int
   public record PrincipleReport(int questions, double positionConsistency, double firstPositionRate,
       Agreement agreement) {}
 
+  /**
+   * The report in one line for a terminal: counts, then the rates that show a biased or undecided judge, then the
+   * agreement with reference labels where there were any.
+   */
+  public String summary() {
+    StringBuilder b = new StringBuilder(String.format(java.util.Locale.ROOT,
+        "pairs %d, labelled %d, ties %d, invalid %d, refused %d, failed %d; position consistency %s, first position"
+            + " rate %s, mean |p-0.5| %s", pairs, labelled, ties, invalid, refused, failed, rate(positionConsistency),
+        rate(firstPositionRate), rate(meanDecisiveness)));
+    if (agreement.n() > 0) {
+      b.append(String.format(java.util.Locale.ROOT, "; agreement %.3f [%.3f, %.3f] on %d", agreement.rate(),
+          agreement.low(), agreement.high(), agreement.n()));
+    }
+    return b.toString();
+  }
+
+  private static String rate(double v) {
+    return Double.isNaN(v) ? "n/a" : String.format(java.util.Locale.ROOT, "%.3f", v);
+  }
+
   /** The diagnostics of {@code labels}. */
   public static LabellerReport of(List<PairLabel> labels) {
     int labelled = 0;

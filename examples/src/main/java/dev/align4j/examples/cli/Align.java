@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  * progress go to stderr. Exit status: 0 success, 1 a check failed, 2 bad usage or bad input.
  */
 @Command(name = "align", mixinStandardHelpOptions = true, versionProvider = Align.Version.class,
-    description = "The LLM alignment pipeline (SFT, reward model, PPO, GRPO, DPO) inside a JVM.",
+    description = "The LLM alignment pipeline (SFT, reward model, PPO, GRPO, DPO, Constitutional AI) inside a JVM.",
     subcommands = {ConformanceCommand.class, LogprobsCommand.class, GenerateCommand.class,
         ChatTemplateCommand.class, SftCommand.class, RewardModelCommand.class, DpoCommand.class, PpoCommand.class,
         GrpoCommand.class, TrainSpeedCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})

@@ -1,5 +1,7 @@
 package dev.align4j.examples.cli;
 
+import dev.align4j.examples.demo.CaiDemo;
+import dev.align4j.examples.demo.CaiResult;
 import dev.align4j.examples.demo.DemoFiles;
 import dev.align4j.examples.demo.DemoPipeline;
 import dev.align4j.examples.demo.DemoResult;
@@ -8,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,8 +33,21 @@ final class DemoCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}).")
   boolean quick;
 
+  @Option(names = "--cai", description = "Run only the Constitutional AI part: SFT on critique-revised against raw "
+      + "demonstrations, a reward model on a constitutional judge's labels against the human-labelled one, GRPO "
+      + "against each, and the labeller's diagnostics (default: ${DEFAULT-VALUE}).")
+  boolean cai;
+
+  @Option(names = "--all", description = "Run the main pipeline and then the Constitutional AI part; the table, "
+      + "summary.json and report.html show both (default: ${DEFAULT-VALUE}).")
+  boolean all;
+
   @Override
   public Integer call() throws Exception {
+    if (cai && all) {
+      System.err.println("align demo: give --cai (that part alone) or --all (both parts), not both");
+      return Align.BAD_INPUT;
+    }
     Path dir = out != null ? out : Path.of("runs", "demo-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     if (Files.isDirectory(dir)) {
@@ -44,9 +60,18 @@ final class DemoCommand implements Callable<Integer> {
     }
     Files.createDirectories(dir);
     DemoSettings settings = quick ? DemoSettings.quick(seed) : DemoSettings.full(seed);
+    if (cai) {
+      CaiResult c = new CaiDemo(settings, dir.resolve("cai")).run();
+      DemoFiles.writeCai(c, dir);
+      System.out.print(c.table());
+      System.out.println("report: " + dir.resolve("report.html").toAbsolutePath());
+      return 0;
+    }
     DemoResult r = new DemoPipeline(settings, dir).run();
-    DemoFiles.write(r, dir);
+    Optional<CaiResult> c = all ? Optional.of(new CaiDemo(settings, dir.resolve("cai")).run()) : Optional.empty();
+    DemoFiles.write(r, c, dir);
     System.out.print(r.table());
+    c.ifPresent(x -> System.out.print(x.table()));
     System.out.println("report: " + dir.resolve("report.html").toAbsolutePath());
     return 0;
   }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The demo's top-level files: {@code summary.json}, {@code samples.jsonl} (judged completions of every stage),
@@ -23,8 +24,15 @@ public final class DemoFiles {
   private DemoFiles() {}
 
   public static void write(DemoResult r, Path dir) throws IOException {
+    write(r, Optional.empty(), dir);
+  }
+
+  /** The main part's files, with the Constitutional AI part's numbers beside them when it ran too. */
+  public static void write(DemoResult r, Optional<CaiResult> cai, Path dir) throws IOException {
+    ObjectNode summary = r.summary();
+    cai.ifPresent(c -> summary.set("cai", c.summary()));
     JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("summary.json").toFile(),
-        r.summary());
+        summary);
     try (BufferedWriter w = Files.newBufferedWriter(dir.resolve("samples.jsonl"), StandardCharsets.UTF_8)) {
       for (Map.Entry<String, StageOutcome> e : r.stages().entrySet()) {
         List<String> samples = e.getValue().samples();
@@ -42,7 +50,8 @@ public final class DemoFiles {
       }
     }
     try (BufferedWriter w = Files.newBufferedWriter(dir.resolve("metrics.jsonl"), StandardCharsets.UTF_8)) {
-      for (String stage : new String[] {"sft", "rm", "ppo", "grpo", "dpo", "beta0"}) {
+      for (String stage : new String[] {"sft", "rm", "ppo", "grpo", "dpo", "beta0", "cai/sft_raw", "cai/sft_cai",
+          "cai/rm_human", "cai/grpo_human", "cai/rm_cai", "cai/grpo_cai"}) {
         Path m = dir.resolve(stage).resolve("metrics.jsonl");
         if (Files.isRegularFile(m)) {
           for (String line : Files.readAllLines(m, StandardCharsets.UTF_8)) {
@@ -52,6 +61,20 @@ public final class DemoFiles {
         }
       }
     }
-    DemoReport.write(r, dir);
+    DemoReport.write(r, cai, dir);
+  }
+
+  /**
+   * The files of a run of the Constitutional AI part alone: {@code summary.json} with its {@code cai} object and a
+   * {@code report.html} of that section (each stage's run folder, {@code revise/} and {@code label/} are under
+   * {@code cai/}).
+   */
+  public static void writeCai(CaiResult cai, Path dir) throws IOException {
+    ObjectNode summary = JSON.createObjectNode();
+    summary.put("seed", cai.settings().seed());
+    summary.set("cai", cai.summary());
+    JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("summary.json").toFile(),
+        summary);
+    DemoReport.writeCai(cai, dir);
   }
 }

@@ -30,6 +30,7 @@ import dev.align4j.core.grpo.GrpoTrainer;
 import dev.align4j.core.grpo.ImportanceSampling;
 import dev.align4j.core.ppo.PpoConfig;
 import dev.align4j.core.ppo.PpoTrainer;
+import dev.align4j.core.reward.LabelMode;
 import dev.align4j.core.reward.RewardConfig;
 import dev.align4j.core.reward.RewardEvaluation;
 import dev.align4j.core.reward.RewardTrainer;
@@ -141,10 +142,40 @@ public final class DemoPipeline {
 
   /** The SFT stage. */
   AlignModel sft(AlignModel base, List<Demonstration> demos, List<Demonstration> heldOutDemos) throws IOException {
+    return sft(base, demos, heldOutDemos, "sft");
+  }
+
+  /** An SFT stage named {@code name} (its run folder and timing), with the demo's SFT settings. */
+  AlignModel sft(AlignModel base, List<Demonstration> demos, List<Demonstration> heldOutDemos, String name)
+      throws IOException {
     SftConfig config = common(SftConfig.builder(), s.sftLearningRate(), s.sftSteps(), s.sftBatch(), 0.05,
         ScheduleKind.COSINE).build();
-    return timed("sft", () -> stage(SftTrainer.of(config), "sft", s.sftSteps()).train(base, demos, heldOutDemos)
+    return timed(name, () -> stage(SftTrainer.of(config), name, s.sftSteps()).train(base, demos, heldOutDemos)
         .model());
+  }
+
+  /**
+   * A reward-model stage named {@code name} with the demo's reward-model settings and the given label mode, trained
+   * from {@code sft} on {@code pairs} and evaluated on {@code heldOutPairs}.
+   */
+  TrainingResult<AlignRewardModel> rewardModel(String name, AlignModel sft, List<PreferencePair> pairs,
+      List<PreferencePair> heldOutPairs, LabelMode mode) throws IOException {
+    RewardConfig config = common(RewardConfig.builder(), s.rmLearningRate(), 0, 32, 0.05, ScheduleKind.COSINE)
+        .epochs(s.rmEpochs()).labelMode(mode).build();
+    return timed(name, () -> stage(RewardTrainer.of(config), name, (long) s.rmEpochs() * ((pairs.size() + 31) / 32))
+        .train(sft, pairs, heldOutPairs));
+  }
+
+  /** A GRPO stage named {@code name} from {@code sft} against {@code proxy}, with the demo's GRPO settings. */
+  TrainingResult<AlignModel> grpo(String name, AlignModel sft, AlignRewardModel proxy, List<Prompt> prompts)
+      throws IOException {
+    return timed(name, () -> stage(GrpoTrainer.of(grpoConfig()).rewardModel(proxy), name, s.rlIterations())
+        .train(sft, prompts));
+  }
+
+  /** Seconds each stage took, by name, in the order they ran. */
+  Map<String, Double> timings() {
+    return timings;
   }
 
   /** Everything after SFT: evaluation, labelling, the reward model, PPO, GRPO, DPO and the unleashed run. */
@@ -307,7 +338,7 @@ public final class DemoPipeline {
     return pairs;
   }
 
-  private List<Prompt> rlPrompts() {
+  List<Prompt> rlPrompts() {
     Random r = new Random(s.seed() + 31);
     List<Prompt> out = new ArrayList<>();
     for (int i = 0; i < 4096; i++) {
@@ -319,7 +350,7 @@ public final class DemoPipeline {
 
   // ---- evaluation -------------------------------------------------------------------------------------------------
 
-  private StageOutcome outcome(String name, AlignModel policy, AlignModel sft, TaskEvaluator eval,
+  StageOutcome outcome(String name, AlignModel policy, AlignModel sft, TaskEvaluator eval,
       List<Demonstration> heldOutDemos, List<String> sftSamples, List<StepMetrics> history) {
     List<String> samples = eval.sample(policy, s.seed() + name.hashCode());
     List<int[]> prompts = new ArrayList<>();
@@ -378,7 +409,7 @@ public final class DemoPipeline {
   }
 
   /** Mean reward-model score of "filler + correct answer" minus "correct answer" on held-out tasks. */
-  private double fillerBonus(AlignRewardModel proxy, List<Task> tasks) {
+  double fillerBonus(AlignRewardModel proxy, List<Task> tasks) {
     List<CompletionSample> plain = new ArrayList<>();
     List<CompletionSample> friendly = new ArrayList<>();
     for (Task t : tasks) {

@@ -8,13 +8,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** {@code report.html}: the headline numbers, per-family tables, the charts (PNG files beside it) and samples. */
 final class DemoReport {
+  private static final String HEAD = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      + "<title>align4j demo</title>\n<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}"
+      + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;"
+      + "text-align:right}th{background:#eee}td:first-child,th:first-child{text-align:left}"
+      + "img{max-width:100%;border:1px solid #ddd;margin:0.5em 0}pre{background:#f6f6f6;padding:1em;"
+      + "white-space:pre-wrap}</style></head><body>\n";
+
   private DemoReport() {}
 
-  static void write(DemoResult r, Path dir) throws IOException {
+  static void write(DemoResult r, Optional<CaiResult> cai, Path dir) throws IOException {
     System.setProperty("java.awt.headless", "true");
     DemoCharts.overIterations(dir.resolve("reward.png"), "Proxy reward during RL", "reward/mean", "reward-model score",
         r.stages());
@@ -24,12 +32,7 @@ final class DemoReport {
     DemoCharts.accuracy(dir.resolve("accuracy.png"), r);
 
     StringBuilder h = new StringBuilder();
-    h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>align4j demo</title>\n")
-        .append("<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}")
-        .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;")
-        .append("text-align:right}th{background:#eee}td:first-child,th:first-child{text-align:left}")
-        .append("img{max-width:100%;border:1px solid #ddd;margin:0.5em 0}pre{background:#f6f6f6;padding:1em;white-space:pre-wrap}")
-        .append("</style></head><body>\n");
+    h.append(HEAD);
     h.append("<h1>align4j demo: why each stage exists</h1>\n");
     h.append(String.format(Locale.ROOT, "<p>Seed %d, wall time %.0f s. Every policy is sampled at temperature 1 on "
         + "%d held-out prompts &times; %d and judged by the gold standard (exactly right, no filler).</p>\n",
@@ -60,6 +63,7 @@ final class DemoReport {
       h.append("</tr>\n");
     }
     h.append("</table>\n");
+    cai.ifPresent(c -> h.append(c.html()));
     h.append("<h2>Samples</h2>\n<table><tr><th>stage</th><th>prompt</th><th>answer</th><th>completion</th></tr>\n");
     for (Map.Entry<String, StageOutcome> e : r.stages().entrySet()) {
       for (int i = 0; i < e.getValue().samples().size(); i += Math.max(1, e.getValue().samples().size() / 6)) {
@@ -71,6 +75,13 @@ final class DemoReport {
     }
     h.append("</table>\n</body></html>\n");
     Files.writeString(dir.resolve("report.html"), h.toString(), StandardCharsets.UTF_8);
+  }
+
+  /** The report of a run of the Constitutional AI part alone. */
+  static void writeCai(CaiResult cai, Path dir) throws IOException {
+    String h = HEAD + String.format(Locale.ROOT, "<h1>align4j demo: Constitutional AI</h1>\n<p>Seed %d, wall time %.0f"
+        + " s.</p>\n", cai.settings().seed(), cai.wallSeconds()) + cai.html() + "</body></html>\n";
+    Files.writeString(dir.resolve("report.html"), h, StandardCharsets.UTF_8);
   }
 
   private static String escape(String s) {
