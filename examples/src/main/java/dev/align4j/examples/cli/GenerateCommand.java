@@ -56,8 +56,9 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    SamplingParams sampling = new SamplingParams(greedy ? 0 : temperature, topK, topP, maxNewTokens,
-        ignoreEos ? SamplingParams.EosHandling.IGNORE : SamplingParams.EosHandling.STOP);
+    SamplingParams sampling = SamplingParams.builder().temperature(greedy ? 0 : temperature).topK(topK).topP(topP)
+        .maxNewTokens(maxNewTokens).eos(ignoreEos ? SamplingParams.EosHandling.IGNORE : SamplingParams.EosHandling.STOP)
+        .build();
     try (Pretrained loaded = modelOptions.load()) {
       int[] ids = loaded.tokenizer().encode(text, !noSpecialTokens);
       if (ids.length == 0) {
