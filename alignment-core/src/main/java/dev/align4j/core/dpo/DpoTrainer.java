@@ -148,6 +148,13 @@ public final class DpoTrainer extends Trainer<DpoTrainer> {
     }
     LOG.info("dpo {} data: {} pairs ({}); {} truncated to max-length {}", split, data.size(),
         DataReport.of(data).summary(), truncated, max);
+    long soft = data.stream().filter(p -> p.pChosen().isPresent()).count();
+    if (soft > 0) {
+      // DPO's losses take each pair as ordered; one smoothing for all pairs is the explicit label_smoothing option
+      // (cDPO), never switched on behind the user's back from per-pair labels.
+      LOG.warn("dpo {} data: {} of {} pairs carry p_chosen, which DPO ignores: every pair trains as chosen over"
+          + " rejected (soft labels train a reward model: align rm --soft-labels; a uniform smoothing is --label-smoothing)", split, soft, data.size());
+    }
     int batch = Math.max(1, config.training().batchSize());
     ReferenceLogprobCache.Entry refChosen = ReferenceLogprobCache.get(cacheFile, split + ".chosen", reference,
         referenceHash, chosen, batch);
