@@ -1,0 +1,8 @@
+/**
+ * Chat models for judges and revisers ({@link dev.align4j.api.judge.ChatModel}):
+ * {@link dev.align4j.core.chatmodel.LocalChatModel} serves a local checkpoint through its chat template, with
+ * batched generation and OpenAI-style log-probs under the raw next-token distribution;
+ * {@link dev.align4j.core.chatmodel.CachingChatModel} keeps every reply in a file so a rerun or a resumed run
+ * repeats no call. {@code dev.align4j.core.serve} puts any of them behind an OpenAI-compatible HTTP endpoint.
+ */
+package dev.align4j.core.chatmodel;
