@@ -144,8 +144,9 @@ class LocalChatModelTest {
     ChatReply.Answer full = answer(new ChatRequest(messages, options(0, 1, 30, List.of(), OptionalLong.empty(), 1)));
     String[] words = full.text().split(" ");
     assertTrue(words.length >= 4, "the greedy reply is long enough to cut: " + full.text());
-    String stop = words[2];
+    String stop = " " + words[2]; // a space first: the cut falls after the first word at the earliest
     int at = full.text().indexOf(stop);
+    assertTrue(at > 0, full.text());
     ChatReply.Answer cut = answer(new ChatRequest(messages, options(0, 1, 30, List.of("zzz", stop),
         OptionalLong.empty(), 1)));
     assertEquals(full.text().substring(0, at), cut.text());
