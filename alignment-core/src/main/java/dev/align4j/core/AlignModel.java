@@ -12,6 +12,7 @@ import dev.align4j.api.data.Completion;
 import dev.align4j.api.data.PolicyTokenizer;
 import dev.align4j.api.data.Text;
 import dev.align4j.api.data.TokenBatch;
+import dev.align4j.core.chat.ChatRendering;
 import dev.align4j.core.model.BuiltinModels;
 import dev.align4j.core.model.HeadKind;
 import dev.align4j.core.model.LanguageModel;
@@ -23,6 +24,7 @@ import dev.align4j.core.model.TokenizerFiles;
 import dev.align4j.core.model.TransformerModel;
 import dev.align4j.core.model.WeightSource;
 import dev.align4j.core.model.tokenizer.CharTokenizerBuilder;
+import dev.align4j.core.model.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +33,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -277,6 +280,18 @@ public final class AlignModel implements TrainablePolicy {
   public LanguageModel languageModel() {
     open();
     return lm;
+  }
+
+  /** The tokenizer itself, for decoding single tokens with their special tokens (a chat model's log-probs). */
+  @Internal
+  public TextTokenizer textTokenizer() {
+    return text.tokenizer;
+  }
+
+  /** The rendering of the model's chat template, or empty when its folder has none. */
+  @Internal
+  public Optional<ChatRendering> chatRendering() {
+    return Optional.ofNullable(text.chat);
   }
 
   /** The tokenizer files, for saving models derived from this one. */

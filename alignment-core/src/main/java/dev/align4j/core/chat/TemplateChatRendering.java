@@ -31,13 +31,20 @@ public final class TemplateChatRendering implements ChatRendering, AutoCloseable
 
   /** The rendering of a folder that has a chat template, or empty when it has none. */
   public static Optional<TemplateChatRendering> forFolder(Path folder) throws IOException {
-    boolean hasTemplate = Files.isRegularFile(folder.resolve("chat_template.jinja"))
-        || (Files.isRegularFile(folder.resolve("tokenizer_config.json"))
-            && Files.readString(folder.resolve("tokenizer_config.json")).contains("\"chat_template\""));
-    if (!hasTemplate) {
+    if (!hasTemplate(folder)) {
       return Optional.empty();
     }
     return Optional.of(new TemplateChatRendering(ChatTemplate.load(folder), ChatTokenizer.open(folder)));
+  }
+
+  /**
+   * Whether a folder has a chat template ({@code chat_template.jinja}, or {@code chat_template} in
+   * {@code tokenizer_config.json}), checked without loading it.
+   */
+  public static boolean hasTemplate(Path folder) throws IOException {
+    return Files.isRegularFile(folder.resolve("chat_template.jinja"))
+        || (Files.isRegularFile(folder.resolve("tokenizer_config.json"))
+            && Files.readString(folder.resolve("tokenizer_config.json")).contains("\"chat_template\""));
   }
 
   @Override

@@ -14,6 +14,7 @@ import dev.align4j.api.judge.ChatOptions;
 import dev.align4j.api.judge.ChatReply;
 import dev.align4j.api.judge.ChatRequest;
 import dev.align4j.api.judge.TokenLogprob;
+import dev.align4j.api.judge.TokenUsage;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -195,6 +197,8 @@ public final class CachingChatModel implements ChatModel {
     }
     ChatReply.Answer a = (ChatReply.Answer) reply;
     n.put("text", a.text()).put("finish_reason", a.finishReason());
+    a.usage().ifPresent(u -> n.putObject("usage").put("prompt_tokens", u.promptTokens())
+        .put("completion_tokens", u.completionTokens()));
     ArrayNode lps = n.putArray("logprobs");
     for (TokenLogprob t : a.logprobs()) {
       ObjectNode x = lps.addObject().put("token", t.token()).put("logprob", t.logprob());
@@ -216,6 +220,9 @@ public final class CachingChatModel implements ChatModel {
       }
       lps.add(new TokenLogprob(x.get("token").asText(), x.get("logprob").asDouble(), top));
     }
-    return new ChatReply.Answer(n.get("text").asText(), lps, n.get("finish_reason").asText());
+    JsonNode u = n.get("usage"); // absent in caches written before usage was kept, and for models that report none
+    Optional<TokenUsage> usage = u == null ? Optional.empty()
+        : Optional.of(new TokenUsage(u.get("prompt_tokens").asInt(), u.get("completion_tokens").asInt()));
+    return new ChatReply.Answer(n.get("text").asText(), lps, n.get("finish_reason").asText(), usage);
   }
 }

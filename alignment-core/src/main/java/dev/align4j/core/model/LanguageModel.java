@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * A transformer with an LM head as a {@link Policy}: batched scoring with either padding side, and KV-cached
@@ -84,6 +85,33 @@ public final class LanguageModel implements Policy, AutoCloseable {
 
   @Override
   public List<Completion> generate(List<int[]> prompts, SamplingParams sampling, long seed) {
+    // one random stream for the whole batch, drawn row by row: a row's tokens depend on its batchmates
+    Sampler shared = new Sampler(sampling, seed);
+    return generate(prompts, sampling, r -> shared, TokenWatcher.NONE);
+  }
+
+  /**
+   * Generation where each row samples from its own random stream, seeded with {@code seeds[r]}, so that a row's
+   * tokens depend only on its prompt, the sampling settings and its seed, never on what else is in the batch; and
+   * where {@code watcher} sees every picked token with the raw logits it was picked from and may end its row.
+   *
+   * @param seeds one seed per prompt
+   * @param watcher called once per generated token, row by row, on the calling thread
+   */
+  public List<Completion> generate(List<int[]> prompts, SamplingParams sampling, long[] seeds,
+      TokenWatcher watcher) {
+    checkArgument(seeds.length == prompts.size(), "one seed per prompt: %s prompts, %s seeds", prompts.size(),
+        seeds.length);
+    checkNotNull(watcher, "watcher");
+    Sampler[] samplers = new Sampler[seeds.length];
+    for (int r = 0; r < seeds.length; r++) {
+      samplers[r] = new Sampler(sampling, seeds[r]);
+    }
+    return generate(prompts, sampling, r -> samplers[r], watcher);
+  }
+
+  private List<Completion> generate(List<int[]> prompts, SamplingParams sampling, IntFunction<Sampler> samplers,
+      TokenWatcher watcher) {
     checkArgument(!prompts.isEmpty(), "generate needs at least one prompt");
     for (int i = 0; i < prompts.size(); i++) {
       checkArgument(prompts.get(i).length > 0, "prompt %s is empty", i);
@@ -95,18 +123,17 @@ public final class LanguageModel implements Policy, AutoCloseable {
     JniUtils.setGradMode(false); // generation records no graph, whichever thread runs it
     try (NDManager gen = model.manager().newSubManager();
         KvCache cache = new KvCache(gen, model.config().numLayers())) {
-      return decode(gen, cache, prompts, sampling, seed);
+      return decode(gen, cache, prompts, sampling, samplers, watcher);
     } finally {
       JniUtils.setGradMode(gradMode);
     }
   }
 
   private List<Completion> decode(NDManager gen, KvCache cache, List<int[]> prompts, SamplingParams sampling,
-      long seed) {
+      IntFunction<Sampler> samplers, TokenWatcher watcher) {
     int b = prompts.size();
     int vocab = model.config().vocabSize();
     int maxNew = sampling.maxNewTokens();
-    Sampler sampler = new Sampler(sampling, seed);
     int[][] tokens = new int[b][maxNew];
     float[][] logprobs = new float[b][maxNew];
     int[] produced = new int[b];
@@ -141,11 +168,14 @@ public final class LanguageModel implements Policy, AutoCloseable {
           pos[r] = nextPosition[r];
           continue;
         }
-        int tok = sampler.next(last, r * vocab, vocab, lp);
+        int tok = samplers.apply(r).next(last, r * vocab, vocab, lp);
         tokens[r][produced[r]] = tok;
         logprobs[r][produced[r]] = (float) lp[0];
         produced[r]++;
         if (sampling.eos() == SamplingParams.EosHandling.STOP && eosIds.contains(tok)) {
+          done[r] = true;
+        }
+        if (watcher.picked(r, last, r * vocab, vocab, tok)) {
           done[r] = true;
         }
         if (produced[r] == maxNew) {

@@ -32,7 +32,7 @@ class PublicSurfaceTest {
   /** The packages that form the API: contracts and data, the model handles, the trainers and their configurations. */
   static final Set<String> API = Set.of("dev.align4j.api", "dev.align4j.api.data", "dev.align4j.api.objective",
       "dev.align4j.api.train", "dev.align4j.api.kernel", "dev.align4j.api.judge", "dev.align4j.core",
-      "dev.align4j.core.data", "dev.align4j.core.cai", "dev.align4j.core.chatmodel",
+      "dev.align4j.core.data", "dev.align4j.core.cai", "dev.align4j.core.chatmodel", "dev.align4j.core.serve",
       "dev.align4j.core.sft", "dev.align4j.core.reward", "dev.align4j.core.dpo", "dev.align4j.core.ppo",
       "dev.align4j.core.grpo", "dev.align4j.core.rl", "dev.align4j.core.train", "dev.align4j.core.eval",
       "dev.align4j.core.task");

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     description = "The LLM alignment pipeline (SFT, reward model, PPO, GRPO, DPO, Constitutional AI) inside a JVM.",
     subcommands = {ConformanceCommand.class, LogprobsCommand.class, GenerateCommand.class,
         ChatTemplateCommand.class, SftCommand.class, RewardModelCommand.class, DpoCommand.class, PpoCommand.class,
-        GrpoCommand.class, TrainSpeedCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        GrpoCommand.class, TrainSpeedCommand.class, DemoCommand.class, ServeCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Align implements Runnable {
   /** Exit status when a check fails. */
   public static final int CHECK_FAILED = 1;
