@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     description = "The LLM alignment pipeline (SFT, reward model, PPO, GRPO, DPO, Constitutional AI) inside a JVM.",
     subcommands = {ConformanceCommand.class, LogprobsCommand.class, GenerateCommand.class,
         ChatTemplateCommand.class, SftCommand.class, RewardModelCommand.class, DpoCommand.class, PpoCommand.class,
-        GrpoCommand.class, TrainSpeedCommand.class, DemoCommand.class, ServeCommand.class,
+        GrpoCommand.class, CaiCommand.class, TrainSpeedCommand.class, DemoCommand.class, ServeCommand.class,
         CommandLine.HelpCommand.class})
 public final class Align implements Runnable {
   /** Exit status when a check fails. */
@@ -70,6 +70,12 @@ public final class Align implements Runnable {
         || t instanceof dev.align4j.core.data.DataFileException) {
       cl.getErr().println("align " + cl.getCommandName() + ": " + t.getMessage());
       return BAD_INPUT;
+    }
+    if (t instanceof dev.align4j.core.chatmodel.RequestBudgetExhaustedException) {
+      cl.getErr().println("align " + cl.getCommandName() + ": " + t.getMessage());
+      cl.getErr().println("align " + cl.getCommandName() + ": every reply received so far is cached in the output"
+          + " folder; rerun the same command (with a larger --request-budget) to go on without repeating a call");
+      return CHECK_FAILED;
     }
     if (t instanceof dev.align4j.core.train.NonFiniteException) {
       cl.getErr().println("align " + cl.getCommandName() + ": " + t.getMessage());
