@@ -22,7 +22,8 @@ class ConsumerProjectTest {
       "dev.align4j.api.train", "dev.align4j.api.kernel", "dev.align4j.core", "dev.align4j.core.data",
       "dev.align4j.core.sft", "dev.align4j.core.reward", "dev.align4j.core.dpo", "dev.align4j.core.ppo",
       "dev.align4j.core.grpo", "dev.align4j.core.rl", "dev.align4j.core.train", "dev.align4j.core.eval",
-      "dev.align4j.core.task");
+      "dev.align4j.core.task", "dev.align4j.api.judge", "dev.align4j.core.cai", "dev.align4j.core.chatmodel",
+      "dev.align4j.core.serve");
 
   @Test
   void theConsumerImportsOnlyTheDocumentedApi() throws Exception {
@@ -39,6 +40,21 @@ class ConsumerProjectTest {
       }
     }
     assertEquals(List.of(), outside, "imports outside the documented API");
+  }
+
+  @Test
+  void theReadmeListsExactlyTheseApiPackages() throws Exception {
+    String readme = Files.readString(Path.of("../README.md"));
+    int start = readme.indexOf("The API is `dev.align4j.api.*`");
+    assertTrue(start >= 0, "README has the API paragraph");
+    String paragraph = readme.substring(start, readme.indexOf("\n\n", start));
+    Set<String> listed = new java.util.TreeSet<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("`((?:api|core)(?:\\.[a-z]+)?)`").matcher(paragraph);
+    while (m.find()) {
+      listed.add("dev.align4j." + m.group(1));
+    }
+    listed.add("dev.align4j.core");   // written as `dev.align4j.core`
+    assertEquals(new java.util.TreeSet<>(API), listed);
   }
 
   @Test
