@@ -127,6 +127,32 @@ class CaiCommandsTest {
   }
 
   @Test
+  void labelSamplesThePairsFromAPolicyWhenAsked(@TempDir Path dir) throws Exception {
+    Path prompts = dir.resolve("prompts.jsonl");
+    Files.write(prompts, List.of("{\"prompt\": \"the answer is\"}", "{\"prompt\": \"a human option\"}",
+        "{\"prompt\": [{\"role\": \"user\", \"content\": \"better than\"}]}"));
+    Path out = dir.resolve("out");
+    String[] args = {"cai", "label", "--constitution", constitution.toString(), "--policy", model.toString(),
+        "--prompts", prompts.toString(), "--max-new-tokens", "6", "--judge-model", model.toString(), "--out",
+        out.toString()};
+    Run r = run(args);
+    assertEquals(0, r.status(), r.stderr());
+    assertTrue(r.stderr().contains("sampled 3 pairs"), r.stderr());
+    List<String> labels = Files.readAllLines(out.resolve("labels.jsonl"));
+    assertEquals(3, labels.size());
+    assertEquals(3, JSON.readTree(r.stdout()).get("pairs").asInt());
+    // The samples are cached beside the judge's replies: a rerun samples and asks nothing.
+    String policyCache = Files.readString(out.resolve("policy-cache.jsonl"));
+    String judgeCache = Files.readString(out.resolve("chat-cache.jsonl"));
+    assertEquals(6, policyCache.lines().count(), "two samples per prompt");
+    Run again = run(args);
+    assertEquals(0, again.status(), again.stderr());
+    assertEquals(policyCache, Files.readString(out.resolve("policy-cache.jsonl")));
+    assertEquals(judgeCache, Files.readString(out.resolve("chat-cache.jsonl")));
+    assertEquals(labels, Files.readAllLines(out.resolve("labels.jsonl")));
+  }
+
+  @Test
   void badUsageIsExitStatus2NamingTheOption(@TempDir Path dir) {
     Run neither = run("cai", "label", "--constitution", constitution.toString(), "--pairs", pairs.toString(),
         "--out", dir.resolve("o").toString());
