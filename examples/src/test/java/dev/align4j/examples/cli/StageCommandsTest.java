@@ -177,4 +177,19 @@ class StageCommandsTest {
     assertTrue(option > 0 && next > option, help.stdout());
     assertTrue(text.substring(option, next).endsWith("(default: false). "), "the builder's default: " + text);
   }
+
+  /**
+   * Issue 17's risk: TRL's {@code f_alpha_divergence_coef} defaults to 0.5 (at 1 alpha divergence is reverse KL, so
+   * the old default of 1.0 silently trained another divergence).
+   */
+  @Test
+  void theAlphaDivergenceCoefficientDefaultsToTrlsHalf() {
+    Run help = run("dpo", "--help");
+    assertEquals(0, help.status());
+    String text = help.stdout().replaceAll("\\s+", " ");
+    int option = text.indexOf("--f-alpha-divergence-coef=<alpha> alpha of");   // the option's description
+    assertTrue(option > 0, help.stdout());
+    assertTrue(text.substring(option, text.indexOf(" --", option + 2)).contains("(default: 0.5,"), text);
+  }
+
 }
