@@ -74,6 +74,18 @@ record IterationFiles(Path dir) {
     return folder.resolveSibling("." + folder.getFileName() + ".tmp");
   }
 
+  /**
+   * Deletes what a killed run left half-written: every dot-named entry (the loop's and the model writers'
+   * temporaries; nothing else in the folder starts with a dot).
+   */
+  void deleteTemporaries() throws IOException {
+    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".")).toList()) {
+        LoopFiles.deleteTree(p);
+      }
+    }
+  }
+
   // ---- prompts and samples ----------------------------------------------------------------------------------------
 
   void writePrompts(List<Prompt> prompts) throws IOException {

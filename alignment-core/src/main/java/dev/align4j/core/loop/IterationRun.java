@@ -63,6 +63,7 @@ final class IterationRun implements AutoCloseable {
   /** Runs the unfinished steps; returns {@link LoopOutcome.LabelsNeeded} when people must label first, else null. */
   LoopOutcome run() throws IOException {
     Files.createDirectories(files.dir());
+    files.deleteTemporaries();
     List<Prompt> prompts = prompts();
     List<Candidate> candidates = candidates(prompts);
     List<Candidate> selected = selected(candidates);

@@ -172,6 +172,10 @@ final class LoopCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}).")
   int rmMaxLength;
 
+  @Option(names = "--rm-save-steps", description = "Reward refresh checkpoint every N steps, so a killed refresh "
+      + "resumes (default: ${DEFAULT-VALUE}).")
+  int rmSaveSteps;
+
   @Mixin
   RunOptions runOptions;
 
@@ -246,7 +250,7 @@ final class LoopCommand implements Callable<Integer> {
     GrpoConfig grpo = rl.applyTo(GrpoConfig.builder()).beta(beta).numGenerations(numGenerations)
         .numIterations(numIterations).numMiniBatches(numMiniBatches).build();
     RewardConfig reward = RewardConfig.builder().learningRate(rmLearningRate).epochs(rmEpochs).batchSize(rmBatchSize)
-        .maxLength(rmMaxLength).seed(rl.seed).threads(rl.threads).labelMode(LabelMode.SOFT).build();
+        .maxLength(rmMaxLength).saveEvery(rmSaveSteps).seed(rl.seed).threads(rl.threads).labelMode(LabelMode.SOFT).build();
     return LoopConfig.builder().iterations(iterations).promptsPerIteration(promptsPerIteration)
         .samplesPerPrompt(samplesPerPrompt).pairing(pairing(pairing)).labelsPerIteration(labelsPerIteration)
         .acquisition(Acquisition.parse(acquisition, rl.seed)).ensembleSize(ensemble)
