@@ -5,19 +5,22 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code align}: the command-line entry point. Commands whose output is data print only that data on stdout; logs and
- * progress go to stderr. Exit status: 0 success, 1 a check failed, 2 bad usage or bad input.
+ * progress go to stderr. Exit status: 0 success, 1 a check failed, 2 bad usage or bad input, 3 {@code align loop}
+ * waits for human labels.
  */
 @Command(name = "align", mixinStandardHelpOptions = true, versionProvider = Align.Version.class,
     description = "The LLM alignment pipeline (SFT, reward model, PPO, GRPO, DPO, Constitutional AI) inside a JVM.",
     subcommands = {ConformanceCommand.class, LogprobsCommand.class, GenerateCommand.class,
         ChatTemplateCommand.class, SftCommand.class, RewardModelCommand.class, DpoCommand.class, PpoCommand.class,
-        GrpoCommand.class, CaiCommand.class, TrainSpeedCommand.class, DemoCommand.class, ServeCommand.class,
+        GrpoCommand.class, LoopCommand.class, CaiCommand.class, TrainSpeedCommand.class, DemoCommand.class, ServeCommand.class,
         CommandLine.HelpCommand.class})
 public final class Align implements Runnable {
   /** Exit status when a check fails. */
   public static final int CHECK_FAILED = 1;
   /** Exit status for bad usage or bad input. */
   public static final int BAD_INPUT = 2;
+  /** Exit status of {@code align loop} when people must label pairs before it can go on. */
+  public static final int LABELS_NEEDED = 3;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -11,6 +11,7 @@ import dev.align4j.core.dpo.WeightedDpoLoss;
 import dev.align4j.core.grpo.GrpoConfig;
 import dev.align4j.core.grpo.GrpoLossType;
 import dev.align4j.core.grpo.ImportanceSampling;
+import dev.align4j.core.loop.LoopConfig;
 import dev.align4j.core.ppo.PpoConfig;
 import dev.align4j.core.reward.LabelMode;
 import dev.align4j.core.reward.MarginMode;
@@ -44,8 +45,22 @@ final class ConfigMapping {
       case "dpo" -> DpoConfig.builder().build().toMap();
       case "ppo" -> PpoConfig.builder().build().toMap();
       case "grpo" -> GrpoConfig.builder().build().toMap();
+      case "loop" -> loopDefaults();
       default -> Map.of();
     };
+  }
+
+  /** {@code align loop}'s defaults: its RL pass's options, the loop's own, and the reward refresh's as rm-*. */
+  private static Map<String, Object> loopDefaults() {
+    LoopConfig c = LoopConfig.builder().build();
+    Map<String, Object> m = new java.util.LinkedHashMap<>(c.rl().toMap());
+    c.toMap().forEach((k, v) -> {
+      if (!(v instanceof Map)) {
+        m.put(k, v);
+      }
+    });
+    c.reward().training().toMap().forEach((k, v) -> m.put("rm-" + k, v));
+    return m;
   }
 
   /**
