@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.align4j.api.Internal;
+import dev.align4j.core.AlignModel;
 import dev.align4j.core.model.HeadKind;
 import dev.align4j.core.model.Linear;
 import dev.align4j.core.model.LinearAdapter;
@@ -128,6 +129,18 @@ public final class LoraAdapter {
       p.value().setRequiresGradient(true);
     }
     return a;
+  }
+
+  /** {@link #apply(TransformerModel, LoraConfig)} on the transformer of {@code model}. */
+  public static LoraAdapter apply(AlignModel model, LoraConfig config) {
+    checkNotNull(model, "model");
+    return apply(model.languageModel().model(), config);
+  }
+
+  /** {@link #load(TransformerModel, Path)} onto the transformer of {@code model}. */
+  public static LoraAdapter load(AlignModel model, Path dir) throws IOException {
+    checkNotNull(model, "model");
+    return load(model.languageModel().model(), dir);
   }
 
   /**
