@@ -23,7 +23,7 @@ class ConsumerProjectTest {
       "dev.align4j.core.sft", "dev.align4j.core.reward", "dev.align4j.core.dpo", "dev.align4j.core.ppo",
       "dev.align4j.core.grpo", "dev.align4j.core.rl", "dev.align4j.core.train", "dev.align4j.core.eval",
       "dev.align4j.core.task", "dev.align4j.api.judge", "dev.align4j.core.cai", "dev.align4j.core.chatmodel",
-      "dev.align4j.core.serve", "dev.align4j.core.loop");
+      "dev.align4j.core.serve", "dev.align4j.core.loop", "dev.align4j.core.lora");
 
   @Test
   void theConsumerImportsOnlyTheDocumentedApi() throws Exception {

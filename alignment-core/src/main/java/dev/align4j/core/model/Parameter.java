@@ -26,6 +26,11 @@ public final class Parameter {
     return new Parameter(name, Layout.AS_STORED, value);
   }
 
+  /** A parameter stored in a checkpoint in {@code layout} relative to {@code value} (align4j's layout). */
+  public static Parameter of(String name, Layout layout, NDArray value) {
+    return new Parameter(name, layout, value);
+  }
+
   /** The Hugging Face tensor name, e.g. {@code model.layers.0.self_attn.q_proj.weight}. */
   public String name() {
     return name;

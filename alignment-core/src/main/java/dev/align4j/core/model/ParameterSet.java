@@ -19,6 +19,7 @@ public final class ParameterSet {
   private final NDManager manager;
   private final WeightSource source;
   private final Map<String, Parameter> params = new LinkedHashMap<>();
+  private final Map<String, Linear> linears = new LinkedHashMap<>();
 
   ParameterSet(NDManager manager, WeightSource source) {
     this.manager = manager;
@@ -46,6 +47,18 @@ public final class ParameterSet {
     Parameter p = new Parameter(name, layout, array);
     params.put(name, p);
     return p;
+  }
+
+  /** Records a linear module under its name (what LoRA's target matching sees). */
+  Linear register(Linear linear) {
+    checkArgument(!linears.containsKey(linear.name()), "linear module %s registered twice", linear.name());
+    linears.put(linear.name(), linear);
+    return linear;
+  }
+
+  /** The linear modules ({@code nn.Linear} and GPT-2 {@code Conv1D}) in registration order, by name. */
+  public Map<String, Linear> linears() {
+    return Collections.unmodifiableMap(linears);
   }
 
   /** The parameters in registration order. */

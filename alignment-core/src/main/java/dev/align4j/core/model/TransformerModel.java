@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.align4j.core.runtime.DjlSetup;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -38,8 +40,8 @@ public final class TransformerModel implements AutoCloseable {
     } else {
       this.lmHead = null;
       // zero-initialised so that a reward model starts from "no preference" (the demo's calibration did the same)
-      this.scoreHead = new Linear(params.add("score.weight", Parameter.Layout.TRANSPOSED,
-          new ParameterSet.Init.Constant(0), config.hiddenSize(), 1), null);
+      this.scoreHead = params.register(new Linear("score", params.add("score.weight", Parameter.Layout.TRANSPOSED,
+          new ParameterSet.Init.Constant(0), config.hiddenSize(), 1), null));
     }
   }
 
@@ -66,6 +68,19 @@ public final class TransformerModel implements AutoCloseable {
   /** The parameter set (for optimizers and saving). */
   public ParameterSet parameterSet() {
     return params;
+  }
+
+  /**
+   * The linear modules by Hugging Face module name, in registration order: the body's projections, then the head
+   * ({@code lm_head} when untied, {@code score} on a scalar model). A tied LM head is the embedding, not a module.
+   */
+  public Map<String, Linear> linearModules() {
+    return params.linears();
+  }
+
+  /** The name of the LM head module when it is a linear module of its own ({@code lm_head}), else empty. */
+  public Optional<String> outputHeadModule() {
+    return lmHead == null ? Optional.empty() : Optional.of(lmHead.name());
   }
 
   /** Makes every parameter trainable (records gradients under a collector) or frozen. */

@@ -35,7 +35,7 @@ class PublicSurfaceTest {
       "dev.align4j.core.data", "dev.align4j.core.cai", "dev.align4j.core.chatmodel", "dev.align4j.core.serve",
       "dev.align4j.core.sft", "dev.align4j.core.reward", "dev.align4j.core.dpo", "dev.align4j.core.ppo",
       "dev.align4j.core.grpo", "dev.align4j.core.rl", "dev.align4j.core.train", "dev.align4j.core.eval",
-      "dev.align4j.core.task", "dev.align4j.core.loop");
+      "dev.align4j.core.task", "dev.align4j.core.loop", "dev.align4j.core.lora");
 
   /** The pipeline stages: none depends on another's classes (what they share lives in rl, train, eval, data, …). */
   static final List<String> STAGES = List.of("dev.align4j.core.sft", "dev.align4j.core.reward",
