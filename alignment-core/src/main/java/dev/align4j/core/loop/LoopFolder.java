@@ -16,6 +16,9 @@ import java.util.stream.Stream;
  * rewritten after each finished iteration, {@code loop_metrics.jsonl} and {@code loop_state.json}.
  */
 final class LoopFolder {
+  /** The reply cache of a chat judge, kept in OUT so a rerun repeats no call. */
+  static final String CHAT_CACHE = "chat-cache.jsonl";
+
   private final Path root;
 
   private LoopFolder(Path root) {
@@ -48,7 +51,8 @@ final class LoopFolder {
       }
     } else {
       try (Stream<Path> s = Files.list(root)) {
-        if (s.anyMatch(p -> !p.getFileName().toString().startsWith("."))) {
+        // A judge's reply cache may be opened in OUT before the loop starts (the command line does so).
+        if (s.map(p -> p.getFileName().toString()).anyMatch(n -> !n.startsWith(".") && !n.equals(CHAT_CACHE))) {
           throw new IOException("--out " + out + " already holds files that are not an align4j loop; choose an"
               + " empty folder");
         }

@@ -9,10 +9,18 @@ import dev.align4j.api.data.PreferencePair;
 import dev.align4j.api.data.Prompt;
 import dev.align4j.api.data.Text;
 import dev.align4j.api.judge.CandidatePair;
+import dev.align4j.api.judge.Comparison;
+import dev.align4j.api.judge.Constitution;
+import dev.align4j.api.judge.Judge;
+import dev.align4j.api.judge.Judgement;
+import dev.align4j.api.judge.Outcome;
+import dev.align4j.api.judge.Principle;
+import dev.align4j.core.cai.ConstitutionalLabeller;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,6 +92,34 @@ class LoopPartsTest {
         .contains(":2: field 'id': '1-0-0-1' is labelled twice"));
     assertTrue(error(dir, "{\"id\": \"1-0-0-1\", \"label\": 0, \"p\": 0.3}\n").contains("give exactly one of"));
     assertTrue(error(dir, "not json\n").startsWith(file + ":1: not a JSON object"));
+  }
+
+  @Test
+  void aConstitutionalJudgeGivesSoftLabelsAndTiesAndInvalidAnswersAreCountedNotLabelled() throws Exception {
+    Judge longer = new Judge() {
+      @Override
+      public String id() {
+        return "longer";
+      }
+
+      @Override
+      public List<Judgement> judge(List<Comparison> questions) {
+        return questions.stream().map(q -> new Judgement(q.first().equals("?") || q.second().equals("?")
+            ? new Outcome.Invalid("no option") : q.first().length() == q.second().length() ? new Outcome.Tie()
+            : new Outcome.Preferred(q.first().length() > q.second().length() ? 0.8 : 0.2), "")).toList();
+      }
+    };
+    Constitution c = new Constitution("c", List.of(new Principle("p", Optional.empty(), Optional.empty(),
+        Optional.of("Which is better?"))), List.of());
+    LoopLabeller l = new LoopLabeller.Constitutional(ConstitutionalLabeller.of(c, longer));
+    List<CandidatePair> pairs = List.of(new CandidatePair("a", Text.plain("q"), "long", "s"),
+        new CandidatePair("b", Text.plain("q"), "s", "long"), new CandidatePair("c", Text.plain("q"), "ab", "cd"),
+        new CandidatePair("d", Text.plain("q"), "?", "cd"));
+    LabelOutcome.Labelled out = assertInstanceOf(LabelOutcome.Labelled.class, l.label(1, pairs, Path.of(".")));
+    assertEquals(List.of("a", "b"), out.labels().stream().map(LoopLabel::id).toList());
+    assertEquals(0.8, out.labels().get(0).pFirst(), 1e-12, "both orders agree on the longer answer");
+    assertEquals(0.2, out.labels().get(1).pFirst(), 1e-12);
+    assertEquals(java.util.Map.of("tie", 1, "invalid", 1), out.dropped());
   }
 
   @Test

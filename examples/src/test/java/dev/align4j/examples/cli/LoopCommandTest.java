@@ -154,4 +154,15 @@ class LoopCommandTest {
     assertEquals(0, again.status(), "a finished loop reruns as a no-op: " + again.stderr());
     assertEquals(metrics, Files.readAllLines(out.resolve("loop_metrics.jsonl")));
   }
+
+  @Test
+  void theWorldLabellerRefusesPromptsOutsideTheWorld(@TempDir Path dir) throws Exception {
+    Path rm = zeroRewardModel(dir);
+    Run r = run("loop", "--model", tinyLlama().toString(), "--reward-model", rm.toString(), "--prompts",
+        prompts(dir, 40).toString(), "--labeller", "world", "--iterations", "2", "--prompts-per-iteration", "20",
+        "--out", dir.resolve("o").toString());
+    assertEquals(Align.BAD_INPUT, r.status(), r.stderr());
+    assertTrue(r.stderr().contains("--labeller world labels only the built-in task's prompts"), r.stderr());
+    assertTrue(r.stderr().contains("line 1 is not one"), r.stderr());
+  }
 }
