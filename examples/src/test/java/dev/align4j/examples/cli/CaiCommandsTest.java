@@ -1,5 +1,6 @@
 package dev.align4j.examples.cli;
 
+import static dev.align4j.examples.cli.Run.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,10 +13,7 @@ import dev.align4j.api.judge.ChatRequest;
 import dev.align4j.core.chatmodel.ChatCheckpoints;
 import dev.align4j.core.chatmodel.LocalChatModel;
 import dev.align4j.core.serve.ChatCompletionsServer;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,7 +46,6 @@ class CaiCommandsTest {
   private static Path pairs;
   private static final int PAIRS = 12;
 
-  private record Run(int status, String stdout, String stderr) {}
 
   @BeforeAll
   static void files() throws Exception {
@@ -76,21 +73,6 @@ class CaiCommandsTest {
     return b.toString();
   }
 
-  private static Run run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int status = Align.execute(args);
-      return new Run(status, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-  }
 
   @Test
   void reviseWritesTargetsAndARerunAsksNothing(@TempDir Path dir) throws Exception {
