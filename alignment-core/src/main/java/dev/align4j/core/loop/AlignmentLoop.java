@@ -28,12 +28,15 @@ import java.util.function.BiFunction;
  * (b) the current policy samples N completions of each; (c) candidate pairs scored by the current reward ensemble;
  * (d) the {@link Acquisition} picks B of them; (e) the {@link LoopLabeller} labels them; (f) the ensemble is
  * fine-tuned on the new labels plus a replay of the earlier ones (or retrained from SFT); (g) a GRPO pass continues
- * the policy against the refreshed ensemble's conservative reward, leashed to the SFT model; (h) evaluation.
+ * the policy against the refreshed ensemble's conservative reward, leashed to the SFT model; (h) evaluation, and every
+ * {@link LoopConfig#sftEvery M} iterations an SFT refresh on fresh demonstrations ({@link #demonstrations}), which
+ * becomes the reference of the iterations after it.
  *
  * <p>Everything lives under {@code OUT}: {@code config.json}, {@code iter-K/} (one file per finished step, see
- * {@code IterationFiles}), {@code loop_metrics.jsonl} (one object per finished iteration, {@code iteration} first)
- * and {@code loop_state.json}. A rerun skips every finished step and resumes a cut reward-model or RL training from
- * its checkpoints; with one intra-op thread it produces the same iteration outputs as an uninterrupted run. A human
+ * {@code IterationFiles}; the iteration's policy is {@code iter-K/policy}, its reward-model members {@code
+ * iter-K/rm/member-0, …} ({@link RewardEnsemble#load}), a refreshed SFT model {@code iter-K/sft}), {@code
+ * loop_metrics.jsonl} (one object per finished iteration, {@code iteration} first) and {@code loop_state.json}. A
+ * rerun skips every finished step and resumes a cut reward-model, RL or SFT training from its checkpoints; with one intra-op thread it produces the same iteration outputs as an uninterrupted run. A human
  * labeller makes the loop stop with {@link LoopOutcome.LabelsNeeded}; the rerun after the labels are written goes on.
  *
  * <pre>{@code
@@ -52,41 +55,45 @@ public final class AlignmentLoop {
   private final List<PreferencePair> heldOutPairs;
   private final List<Demonstration> heldOutDemos;
   private final BiFunction<Prompt, String, Double> gold;
+  private final DemonstrationSource demonstrations;
 
   private AlignmentLoop(LoopConfig config, PromptSource prompts, LoopLabeller labeller,
-      List<PreferencePair> heldOutPairs, List<Demonstration> heldOutDemos, BiFunction<Prompt, String, Double> gold) {
+      List<PreferencePair> heldOutPairs, List<Demonstration> heldOutDemos, BiFunction<Prompt, String, Double> gold,
+      DemonstrationSource demonstrations) {
     this.config = checkNotNull(config, "config");
     this.prompts = prompts;
     this.labeller = labeller;
     this.heldOutPairs = List.copyOf(heldOutPairs);
     this.heldOutDemos = List.copyOf(heldOutDemos);
     this.gold = gold;
+    this.demonstrations = demonstrations;
   }
 
   /** A loop of {@code config}; give it a prompt source and a labeller before running. */
   public static AlignmentLoop of(LoopConfig config) {
-    return new AlignmentLoop(config, null, null, List.of(), List.of(), null);
+    return new AlignmentLoop(config, null, null, List.of(), List.of(), null, null);
   }
 
   /** The same loop drawing its prompts from {@code source}. */
   public AlignmentLoop prompts(PromptSource source) {
-    return new AlignmentLoop(config, checkNotNull(source, "source"), labeller, heldOutPairs, heldOutDemos, gold);
+    return new AlignmentLoop(config, checkNotNull(source, "source"), labeller, heldOutPairs, heldOutDemos, gold,
+        demonstrations);
   }
 
   /** The same loop with another labeller. */
   public AlignmentLoop labeller(LoopLabeller newLabeller) {
     return new AlignmentLoop(config, prompts, checkNotNull(newLabeller, "labeller"), heldOutPairs, heldOutDemos,
-        gold);
+        gold, demonstrations);
   }
 
   /** Held-out labelled pairs: the reward model's held-out accuracy, and the staleness alarm's baseline. */
   public AlignmentLoop heldOutPairs(List<PreferencePair> pairs) {
-    return new AlignmentLoop(config, prompts, labeller, pairs, heldOutDemos, gold);
+    return new AlignmentLoop(config, prompts, labeller, pairs, heldOutDemos, gold, demonstrations);
   }
 
   /** Held-out demonstrations: the policy's SFT held-out loss drift (forgetting). */
   public AlignmentLoop heldOutDemonstrations(List<Demonstration> demos) {
-    return new AlignmentLoop(config, prompts, labeller, heldOutPairs, demos, gold);
+    return new AlignmentLoop(config, prompts, labeller, heldOutPairs, demos, gold, demonstrations);
   }
 
   /**
@@ -94,7 +101,17 @@ public final class AlignmentLoop {
    * {@code reward/gold}, and the regression guard, which is off without one.
    */
   public AlignmentLoop gold(BiFunction<Prompt, String, Double> scorer) {
-    return new AlignmentLoop(config, prompts, labeller, heldOutPairs, heldOutDemos, checkNotNull(scorer, "gold"));
+    return new AlignmentLoop(config, prompts, labeller, heldOutPairs, heldOutDemos, checkNotNull(scorer, "gold"),
+        demonstrations);
+  }
+
+  /**
+   * Fresh demonstrations for the SFT refreshes ({@link LoopConfig#sftEvery} &gt; 0 needs them): refresh j fine-tunes
+   * the current SFT model on {@code source.next(j)}.
+   */
+  public AlignmentLoop demonstrations(DemonstrationSource source) {
+    return new AlignmentLoop(config, prompts, labeller, heldOutPairs, heldOutDemos, gold,
+        checkNotNull(source, "source"));
   }
 
   /** The configuration. */
@@ -122,6 +139,10 @@ public final class AlignmentLoop {
     return gold;
   }
 
+  DemonstrationSource demonstrationSource() {
+    return demonstrations;
+  }
+
   /**
    * Runs (or resumes) the loop in {@code out}.
    *
@@ -131,12 +152,16 @@ public final class AlignmentLoop {
    * @return {@link LoopOutcome.Finished}, or {@link LoopOutcome.LabelsNeeded} when people must label first
    */
   public LoopOutcome run(AlignModel sft, RewardEnsemble initial, Path out) throws IOException {
-    checkNotNull(sft, "sft");
-    checkNotNull(initial, "initial");
     if (prompts == null || labeller == null) {
       throw new IllegalStateException("the loop needs a prompt source and a labeller: call prompts(...) and"
           + " labeller(...) before run");
     }
+    if (config.sftEvery() > 0 && demonstrations == null) {
+      throw new IllegalStateException("sft-every " + config.sftEvery() + " refreshes SFT on fresh demonstrations,"
+          + " and the loop has none: call demonstrations(...) before run, or use sft-every 0");
+    }
+    checkNotNull(sft, "sft");
+    checkNotNull(initial, "initial");
     if (config.rl().rl().threads() > 0) {
       DjlSetup.setIntraOpThreads(config.rl().rl().threads());   // sampling runs before any trainer sets it
     }
@@ -146,27 +171,46 @@ public final class AlignmentLoop {
     int spent = 0;
     List<PreferencePair> earlier = new ArrayList<>();
     List<Map<String, Object>> metrics = new ArrayList<>();
-    for (int k = 1; k <= config.iterations(); k++) {
-      IterationFiles files = folder.iteration(k);
-      if (!Files.exists(files.metrics())) {
-        try (IterationRun it = new IterationRun(this, k, files, sft, policy, initial, rm, earlier, spent)) {
-          LoopOutcome o = it.run();
-          if (o != null) {
-            return o;
+    AlignModel currentSft = sft;           // the SFT model of this iteration: the first, or the last refreshed
+    try {
+      for (int k = 1; k <= config.iterations(); k++) {
+        IterationFiles files = folder.iteration(k);
+        if (!Files.exists(files.metrics())) {
+          try (IterationRun it = new IterationRun(this, k, files, currentSft, policy, initial, rm, earlier, spent)) {
+            LoopOutcome o = it.run();
+            if (o != null) {
+              return o;
+            }
           }
         }
+        if (Files.isDirectory(files.sft())) {
+          if (currentSft != sft) {
+            currentSft.close();
+          }
+          currentSft = AlignModel.load(files.sft());
+        }
+        spent = finish(files, metrics, earlier);
+        rm = files.rm();
+        if (!Boolean.TRUE.equals(metrics.get(metrics.size() - 1).get("policy/kept_previous"))) {
+          policy = files.policy();
+        }
+        folder.writeSummary(metrics, k, policy, rm, spent);
       }
-      JsonNode m = LoopFiles.readJson(files.metrics());
-      metrics.add(JSON.convertValue(m, METRICS));
-      earlier.addAll(pairs(files.readCandidates(files.selected()), files.readLabels()));
-      spent = m.get("labels/spent").asInt();
-      rm = files.rm();
-      if (!m.path("policy/kept_previous").asBoolean(false)) {
-        policy = files.policy();
+    } finally {
+      if (currentSft != sft) {
+        currentSft.close();
       }
-      folder.writeSummary(metrics, k, policy, rm, spent);
     }
     return new LoopOutcome.Finished(Optional.ofNullable(policy), rm, metrics);
+  }
+
+  /** Reads a finished iteration's metrics and labels into the running state; returns the labels spent so far. */
+  private static int finish(IterationFiles files, List<Map<String, Object>> metrics, List<PreferencePair> earlier)
+      throws IOException {
+    JsonNode m = LoopFiles.readJson(files.metrics());
+    metrics.add(JSON.convertValue(m, METRICS));
+    earlier.addAll(pairs(files.readCandidates(files.selected()), files.readLabels()));
+    return m.get("labels/spent").asInt();
   }
 
   /** What {@code config.json} records, and what a rerun must match. */
@@ -176,6 +220,7 @@ public final class AlignmentLoop {
     m.put("heldout-pairs", heldOutPairs.size());
     m.put("heldout-demonstrations", heldOutDemos.size());
     m.put("gold", gold != null);
+    m.put("demonstrations", demonstrations != null);
     return m;
   }
 

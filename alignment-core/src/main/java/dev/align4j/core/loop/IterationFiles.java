@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.api.data.Prompt;
-import dev.align4j.core.AlignRewardModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +62,16 @@ record IterationFiles(Path dir) {
 
   Path policy() {
     return dir.resolve("policy");
+  }
+
+  /** The refreshed SFT model, after iterations M, 2M, … when {@code sft-every} is M. */
+  Path sft() {
+    return dir.resolve("sft");
+  }
+
+  /** The SFT refresh's run folder while it trains (resumable). */
+  Path sftTrain() {
+    return dir.resolve("sft-train");
   }
 
   Path metrics() {
@@ -197,21 +206,8 @@ record IterationFiles(Path dir) {
     LoopFiles.publishFolder(tmp, rm());
   }
 
-  /** The members saved in {@code folder} ({@code member-0}, {@code member-1}, …), as an ensemble. */
+  /** The members saved in {@code folder}, as an ensemble ({@link RewardEnsemble#load}). */
   static RewardEnsemble readEnsemble(Path folder, Conservative conservative) throws IOException {
-    List<AlignRewardModel> members = new ArrayList<>();
-    try {
-      for (int i = 0; Files.isDirectory(folder.resolve("member-" + i)); i++) {
-        members.add(AlignRewardModel.load(folder.resolve("member-" + i)));
-      }
-    } catch (IOException | RuntimeException e) {
-      members.forEach(AlignRewardModel::close);
-      throw e;
-    }
-    if (members.isEmpty()) {
-      throw new IOException(folder + " holds no reward-model member (member-0/); the loop folder is damaged:"
-          + " delete " + folder + " and rerun to redo the refresh");
-    }
-    return RewardEnsemble.of(members, conservative);
+    return RewardEnsemble.load(folder, conservative);
   }
 }

@@ -1,12 +1,16 @@
 package dev.align4j.core.loop;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.align4j.api.data.Demonstration;
 import dev.align4j.api.data.PreferencePair;
 import dev.align4j.api.data.Prompt;
 import dev.align4j.api.judge.CandidatePair;
 import dev.align4j.core.AlignModel;
 import dev.align4j.core.grpo.GrpoConfig;
+import dev.align4j.core.eval.HeldOutLoss;
 import dev.align4j.core.grpo.GrpoTrainer;
+import dev.align4j.core.sft.SftConfig;
+import dev.align4j.core.sft.SftTrainer;
 import dev.align4j.core.train.TrainingResult;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -86,6 +90,7 @@ final class IterationRun implements AutoCloseable {
     train(prompts);
     ObjectNode metrics = new LoopEvaluation(loop, k, files, sft, start(), freshEnsemble(), spentBefore)
         .evaluate(prompts, selected, labels);
+    refreshSft(metrics);
     LoopFiles.writeJson(files.metrics(), metrics);
     return null;
   }
@@ -180,6 +185,39 @@ final class IterationRun implements AutoCloseable {
     // The policy is in policy/; the run's checkpoints and its copy of the final model only take disk space.
     LoopFiles.deleteTree(files.rl().resolve("checkpoints"));
     LoopFiles.deleteTree(files.rl().resolve("final"));
+  }
+
+  // h: every M iterations but the last, the SFT model is fine-tuned on fresh demonstrations; the loop takes the new
+  // one as the reference and forgetting baseline from the next iteration on (AlignmentLoop.run loads iter-K/sft)
+  private void refreshSft(ObjectNode metrics) throws IOException {
+    int every = config.sftEvery();
+    if (every == 0 || k % every != 0 || k == config.iterations()) {
+      return;
+    }
+    int refresh = k / every;
+    if (!Files.exists(files.sft())) {
+      List<Demonstration> demos = loop.demonstrationSource().next(refresh);
+      if (demos.isEmpty()) {
+        throw new IllegalArgumentException("SFT refresh " + refresh + " (after iteration " + k + "): the"
+            + " demonstration source gave no demonstration");
+      }
+      SftConfig c = config.sft().toBuilder().seed(AlignmentLoop.seed(config.sft().training().seed(), k, 5)).build();
+      LOG.info("loop iteration {}: SFT refresh {} on {} demonstrations", k, refresh, demos.size());
+      try (TrainingResult<AlignModel> r = SftTrainer.of(c).runFolder(files.sftTrain())
+          .train(sft, demos, loop.heldOutDemonstrations())) {
+        Path tmp = files.building(files.sft());
+        LoopFiles.deleteTree(tmp);
+        r.model().save(tmp);
+        LoopFiles.publishFolder(tmp, files.sft());
+      }
+      LoopFiles.deleteTree(files.sftTrain());     // the model is in sft/; its checkpoints are spent
+    }
+    metrics.put("sft/refreshed", refresh);
+    if (!loop.heldOutDemonstrations().isEmpty()) {
+      try (AlignModel refreshed = AlignModel.load(files.sft())) {
+        metrics.put("sft/heldout_loss", HeldOutLoss.of(refreshed, loop.heldOutDemonstrations(), 64));
+      }
+    }
   }
 
   private AlignModel start() throws IOException {

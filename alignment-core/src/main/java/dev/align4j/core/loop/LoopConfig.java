@@ -7,6 +7,7 @@ import dev.align4j.api.SamplingParams;
 import dev.align4j.core.grpo.GrpoConfig;
 import dev.align4j.core.reward.LabelMode;
 import dev.align4j.core.reward.RewardConfig;
+import dev.align4j.core.sft.SftConfig;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -28,7 +29,10 @@ import java.util.Map;
  * @param reward the reward model's training settings for each refresh (one epoch, soft labels by default)
  * @param rl the RL pass of each iteration (GRPO); its seed is offset by the iteration so passes differ
  * @param reference the RL pass's KL reference
- * @param sftEvery refresh SFT every M iterations; 0 never (the only value supported so far)
+ * @param sftEvery refresh SFT every M iterations (after iterations M, 2M, … but the last); 0 never. A refresh
+ *     fine-tunes the current SFT model on the loop's {@link DemonstrationSource}; the refreshed model is the KL
+ *     reference and the forgetting baseline from the next iteration on
+ * @param sft the SFT refresh's training settings
  * @param stalenessMargin the alarm fires when fresh accuracy falls below held-out accuracy by more than this
  * @param regressionFloor keep the previous policy when the new one's gold win-rate against it is below this
  * @param seed seeds sampling, labelling and the ensemble's resamples
@@ -37,7 +41,8 @@ import java.util.Map;
 public record LoopConfig(int iterations, int promptsPerIteration, int samplesPerPrompt, Pairing pairing,
     int labelsPerIteration, Acquisition acquisition, int ensembleSize, Conservative conservative,
     RewardRefresh refresh, boolean replay, RewardConfig reward, GrpoConfig rl, ReferencePolicy reference,
-    int sftEvery, double stalenessMargin, double regressionFloor, long seed, SamplingParams sampling) {
+    int sftEvery, SftConfig sft, double stalenessMargin, double regressionFloor, long seed,
+    SamplingParams sampling) {
   public LoopConfig {
     checkArgument(iterations >= 1, "iterations must be >= 1, got %s", iterations);
     checkArgument(promptsPerIteration >= 1, "prompts-per-iteration must be >= 1, got %s", promptsPerIteration);
@@ -53,9 +58,7 @@ public record LoopConfig(int iterations, int promptsPerIteration, int samplesPer
     checkNotNull(rl, "rl");
     checkNotNull(reference, "reference");
     checkArgument(sftEvery >= 0, "sft-every must be >= 0 (0 = never), got %s", sftEvery);
-    // Refused rather than ignored: a user asking for SFT refreshes must not get a loop that silently skips them.
-    checkArgument(sftEvery == 0, "sft-every %s: refreshing SFT inside the loop is not implemented yet; run align sft"
-        + " between loop runs and pass its output as --model, or use sft-every 0", sftEvery);
+    checkNotNull(sft, "sft");
     checkArgument(stalenessMargin >= 0, "staleness-margin must be >= 0, got %s", stalenessMargin); // NaN fails
     checkArgument(regressionFloor >= 0 && regressionFloor <= 1, "regression-floor must be a win-rate in [0, 1] (0"
         + " turns the guard off), got %s", regressionFloor);
@@ -65,7 +68,8 @@ public record LoopConfig(int iterations, int promptsPerIteration, int samplesPer
   /**
    * A builder with the defaults: 3 iterations of 64 prompts, 2 samples each, all pairs, 16 labels by uncertainty,
    * one member averaged, fine-tune with replay for one epoch on soft labels, GRPO with its own (TRL's) defaults and
-   * β 0.04, leashed to SFT, no SFT refresh, staleness margin 0.05, regression floor 0.45, seed 42, sampling as the
+   * β 0.04, leashed to SFT, no SFT refresh (one epoch of TRL's SFT defaults when asked for), staleness margin 0.05,
+   * regression floor 0.45, seed 42, sampling as the
    * RL pass samples.
    */
   public static Builder builder() {
@@ -89,6 +93,9 @@ public record LoopConfig(int iterations, int promptsPerIteration, int samplesPer
     m.put("rl", rl.toMap());
     m.put("reference", reference.name().toLowerCase(Locale.ROOT));
     m.put("sft-every", sftEvery);
+    if (sftEvery > 0) {
+      m.put("sft", sft.toMap());
+    }
     m.put("staleness-margin", stalenessMargin);
     m.put("regression-floor", regressionFloor);
     m.put("seed", seed);
@@ -132,6 +139,7 @@ public record LoopConfig(int iterations, int promptsPerIteration, int samplesPer
     private GrpoConfig rl = GrpoConfig.builder().beta(0.04).build();
     private ReferencePolicy reference = ReferencePolicy.SFT;
     private int sftEvery;
+    private SftConfig sft = SftConfig.builder().epochs(1).build();
     private double stalenessMargin = 0.05;
     private double regressionFloor = 0.45;
     private long seed = 42;
@@ -217,9 +225,15 @@ public record LoopConfig(int iterations, int promptsPerIteration, int samplesPer
       return this;
     }
 
-    /** SFT refresh cadence; default 0 (never), the only supported value so far. */
+    /** SFT refresh cadence; default 0 (never). A loop with a cadence needs a demonstration source. */
     public Builder sftEvery(int v) {
       this.sftEvery = v;
+      return this;
+    }
+
+    /** The SFT refresh's settings; default one epoch of {@link SftConfig#builder()}'s (TRL's) defaults. */
+    public Builder sft(SftConfig v) {
+      this.sft = v;
       return this;
     }
 
@@ -251,8 +265,8 @@ public record LoopConfig(int iterations, int promptsPerIteration, int samplesPer
     public LoopConfig build() {
       checkNotNull(rl, "rl");
       return new LoopConfig(iterations, promptsPerIteration, samplesPerPrompt, pairing, labelsPerIteration,
-          acquisition, ensembleSize, conservative, refresh, replay, reward, rl, reference, sftEvery, stalenessMargin,
-          regressionFloor, seed, sampling == null ? rl.rl().sampling() : sampling);
+          acquisition, ensembleSize, conservative, refresh, replay, reward, rl, reference, sftEvery, sft,
+          stalenessMargin, regressionFloor, seed, sampling == null ? rl.rl().sampling() : sampling);
     }
   }
 }

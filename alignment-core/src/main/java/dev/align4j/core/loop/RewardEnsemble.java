@@ -7,6 +7,10 @@ import static com.google.common.base.Preconditions.checkState;
 import dev.align4j.api.RewardModel;
 import dev.align4j.api.data.CompletionSample;
 import dev.align4j.core.AlignRewardModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -48,6 +52,31 @@ public final class RewardEnsemble implements RewardModel, AutoCloseable {
           m);
     }
     return new RewardEnsemble(new Members(List.copyOf(members)), aggregate);
+  }
+
+  /**
+   * The members a loop saved in {@code folder} ({@code member-0}, {@code member-1}, …, as in {@code OUT/iter-K/rm}).
+   *
+   * @param folder the members' parent folder
+   * @param aggregate how member scores combine
+   * @return the ensemble, owning the loaded members
+   * @throws IOException when a member cannot be read, or the folder holds none
+   */
+  public static RewardEnsemble load(Path folder, Conservative aggregate) throws IOException {
+    List<AlignRewardModel> members = new ArrayList<>();
+    try {
+      for (int i = 0; Files.isDirectory(folder.resolve("member-" + i)); i++) {
+        members.add(AlignRewardModel.load(folder.resolve("member-" + i)));
+      }
+    } catch (IOException | RuntimeException e) {
+      members.forEach(AlignRewardModel::close);
+      throw e;
+    }
+    if (members.isEmpty()) {
+      throw new IOException(folder + " holds no reward-model member (member-0/); the loop folder is damaged:"
+          + " delete " + folder + " and rerun to redo the refresh");
+    }
+    return of(members, aggregate);
   }
 
   /** The members, in order (still owned by the ensemble: do not close them). */

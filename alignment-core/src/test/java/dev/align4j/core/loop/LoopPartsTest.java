@@ -161,8 +161,13 @@ class LoopPartsTest {
         () -> LoopConfig.builder().samplesPerPrompt(1).build());
     assertTrue(n.getMessage().contains("samples-per-prompt must be >= 2"), n.getMessage());
     IllegalArgumentException m = assertThrows(IllegalArgumentException.class,
-        () -> LoopConfig.builder().sftEvery(2).build());
-    assertTrue(m.getMessage().contains("not implemented yet"), m.getMessage());
+        () -> LoopConfig.builder().sftEvery(-1).build());
+    assertTrue(m.getMessage().contains("sft-every must be >= 0"), m.getMessage());
+    LoopConfig refreshing = LoopConfig.builder().sftEvery(2).build();
+    assertEquals(refreshing.sft().toMap(), refreshing.toMap().get("sft"), "config.json records the refresh settings");
+    IllegalStateException noDemos = assertThrows(IllegalStateException.class, () -> AlignmentLoop.of(refreshing)
+        .prompts((k, count) -> List.of()).labeller(new LoopLabeller.Human()).run(null, null, null));
+    assertTrue(noDemos.getMessage().contains("call demonstrations(...)"), noDemos.getMessage());
     LoopConfig c = LoopConfig.builder().build();
     assertEquals(c.rl().rl().sampling(), c.sampling(), "candidates are sampled as the RL pass samples");
     assertEquals(0.04, c.rl().rl().beta(), "the loop leashes its RL passes by default");

@@ -50,7 +50,10 @@ final class ConfigMapping {
     };
   }
 
-  /** {@code align loop}'s defaults: its RL pass's options, the loop's own, and the reward refresh's as rm-*. */
+  /**
+   * {@code align loop}'s defaults: its RL pass's options, the loop's own, the reward refresh's as rm-* and the SFT
+   * refresh's as sft-*.
+   */
   private static Map<String, Object> loopDefaults() {
     LoopConfig c = LoopConfig.builder().build();
     Map<String, Object> m = new java.util.LinkedHashMap<>(c.rl().toMap());
@@ -60,6 +63,7 @@ final class ConfigMapping {
       }
     });
     c.reward().training().toMap().forEach((k, v) -> m.put("rm-" + k, v));
+    c.sft().training().toMap().forEach((k, v) -> m.put("sft-" + k, v));
     return m;
   }
 

@@ -17,6 +17,7 @@ import dev.align4j.core.grpo.GrpoConfig;
 import dev.align4j.core.loop.Acquisition;
 import dev.align4j.core.loop.AlignmentLoop;
 import dev.align4j.core.loop.Conservative;
+import dev.align4j.core.loop.DemonstrationSource;
 import dev.align4j.core.loop.LoopConfig;
 import dev.align4j.core.loop.LoopLabeller;
 import dev.align4j.core.loop.LoopOutcome;
@@ -27,6 +28,7 @@ import dev.align4j.core.loop.RewardEnsemble;
 import dev.align4j.core.loop.RewardRefresh;
 import dev.align4j.core.reward.LabelMode;
 import dev.align4j.core.reward.RewardConfig;
+import dev.align4j.core.sft.SftConfig;
 import dev.align4j.core.task.TaskConfig;
 import dev.align4j.core.task.TaskWorld;
 import java.io.IOException;
@@ -127,9 +129,31 @@ final class LoopCommand implements Callable<Integer> {
       + "${DEFAULT-VALUE}).")
   String reference;
 
-  @Option(names = "--sft-every", description = "Refresh SFT every M iterations; only 0 (never) is supported "
-      + "(default: ${DEFAULT-VALUE}).")
+  @Option(names = "--sft-every", description = "Refresh SFT every M iterations (after M, 2M, ... but the last) on "
+      + "fresh demonstrations from --sft-demos; the refreshed model is the reference from the next iteration on; 0 "
+      + "never (default: ${DEFAULT-VALUE}).")
   int sftEvery;
+
+  @Option(names = "--sft-demos", paramLabel = "FILE", description = "Demonstrations (TRL format) for the SFT "
+      + "refreshes, consecutive slices of --sft-demos-per-refresh each.")
+  Path sftDemos;
+
+  @Option(names = "--sft-demos-per-refresh", paramLabel = "N", description = "Demonstrations per SFT refresh "
+      + "(default: the file's lines divided evenly among the refreshes).")
+  Integer sftDemosPerRefresh;
+
+  @Option(names = "--sft-learning-rate", description = "SFT refresh learning rate (default: ${DEFAULT-VALUE}).")
+  double sftLearningRate;
+
+  @Option(names = "--sft-epochs", description = "SFT refresh epochs (default: ${DEFAULT-VALUE}).")
+  int sftEpochs;
+
+  @Option(names = "--sft-batch-size", description = "SFT refresh batch size (default: ${DEFAULT-VALUE}).")
+  int sftBatchSize;
+
+  @Option(names = "--sft-max-length", description = "SFT refresh max tokens per example (default: "
+      + "${DEFAULT-VALUE}).")
+  int sftMaxLength;
 
   @Option(names = "--staleness-margin", description = "Alarm when fresh accuracy < held-out accuracy - margin "
       + "(default: ${DEFAULT-VALUE}).")
@@ -208,6 +232,12 @@ final class LoopCommand implements Callable<Integer> {
       List<Demonstration> demos = DataFiles.demonstrations(heldOutDemos, DataFiles.Dedup.KEEP).examples();
       loop = loop.heldOutDemonstrations(demos);
     }
+    if (config.sftEvery() > 0) {
+      loop = loop.demonstrations(sftDemonstrations(config));
+    } else if (sftDemos != null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--sft-demos is for SFT refreshes; give "
+          + "--sft-every M as well");
+    }
     ChatModel judgeChat = null;
     try (AlignModel sft = model.loadModel(); RewardEnsemble initial = initialEnsemble()) {
       switch (labeller.toLowerCase(Locale.ROOT)) {
@@ -246,6 +276,28 @@ final class LoopCommand implements Callable<Integer> {
     }
   }
 
+  /** The SFT refreshes' demonstrations: consecutive slices of {@code --sft-demos}. */
+  private DemonstrationSource sftDemonstrations(LoopConfig config) throws IOException {
+    if (sftDemos == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--sft-every " + config.sftEvery() + " refreshes "
+          + "SFT on fresh demonstrations: give them with --sft-demos FILE");
+    }
+    int refreshes = (config.iterations() - 1) / config.sftEvery();
+    if (refreshes == 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--sft-every " + config.sftEvery() + " with "
+          + config.iterations() + " iterations never refreshes (none after the last iteration); lower --sft-every"
+          + " or raise --iterations");
+    }
+    List<Demonstration> pool = DataFiles.demonstrations(sftDemos, DataFiles.Dedup.KEEP).examples();
+    int per = sftDemosPerRefresh != null ? sftDemosPerRefresh : pool.size() / refreshes;
+    if (per < 1 || (long) per * refreshes > pool.size()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--sft-demos " + sftDemos + " has " + pool.size()
+          + " demonstrations; " + refreshes + " refreshes of " + per + " need " + (long) per * refreshes
+          + " (give more, or lower --sft-demos-per-refresh)");
+    }
+    return DemonstrationSource.slices(pool, per);
+  }
+
   LoopConfig config() {
     GrpoConfig grpo = rl.applyTo(GrpoConfig.builder()).beta(beta).numGenerations(numGenerations)
         .numIterations(numIterations).numMiniBatches(numMiniBatches).build();
@@ -255,7 +307,9 @@ final class LoopCommand implements Callable<Integer> {
         .samplesPerPrompt(samplesPerPrompt).pairing(pairing(pairing)).labelsPerIteration(labelsPerIteration)
         .acquisition(Acquisition.parse(acquisition, rl.seed)).ensembleSize(ensemble)
         .conservative(Conservative.parse(conservative)).refresh(refresh(refresh)).replay(replay)
-        .reward(reward).rl(grpo).reference(reference(reference)).sftEvery(sftEvery).stalenessMargin(stalenessMargin)
+        .reward(reward).rl(grpo).reference(reference(reference)).sftEvery(sftEvery).sft(SftConfig.builder()
+            .learningRate(sftLearningRate).epochs(sftEpochs).batchSize(sftBatchSize).maxLength(sftMaxLength)
+            .seed(rl.seed).threads(rl.threads).build()).stalenessMargin(stalenessMargin)
         .regressionFloor(regressionFloor).seed(rl.seed).build();
   }
 

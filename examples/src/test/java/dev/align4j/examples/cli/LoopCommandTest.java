@@ -137,6 +137,68 @@ class LoopCommandTest {
     assertEquals(metrics, Files.readAllLines(out.resolve("loop_metrics.jsonl")));
   }
 
+  /** Demonstrations of the prompts' kind, in TRL's prompt-completion format. */
+  private static Path demonstrations(Path dir, String name, int n, int offset) throws Exception {
+    String[] animals = {"cat", "dog", "bird", "fish", "fox"};
+    String[] places = {"house", "tree", "garden", "water"};
+    List<String> lines = new ArrayList<>();
+    for (int i = offset; i < offset + n; i++) {
+      String place = places[(i / 5) % 4];
+      lines.add("{\"prompt\": \"where is the " + animals[i % 5] + " in the " + place + " ?\", \"completion\": \""
+          + " it is in the " + place + " .\"}");
+    }
+    Path file = dir.resolve(name);
+    Files.write(file, lines);
+    return file;
+  }
+
+  @Test
+  void anSftRefreshBecomesTheReferenceOfTheIterationsAfterIt(@TempDir Path dir) throws Exception {
+    Path rm = zeroRewardModel(dir);
+    Path heldOut = demonstrations(dir, "heldout.jsonl", 4, 0);
+    Path out = dir.resolve("loop");
+    List<String> common = List.of("loop", "--model", tinyLlama().toString(), "--reward-model", rm.toString(),
+        "--prompts", prompts(dir, 40).toString(), "--labeller", "human", "--iterations", "2",
+        "--labels-per-iteration", "4", "--prompts-per-iteration", "20", "--max-new-tokens", "6", "--max-steps", "2",
+        "--batch-size", "2", "--num-generations", "2", "--learning-rate", "1e-3", "--rm-batch-size", "4",
+        "--threads", "1", "--heldout-demos", heldOut.toString(), "--sft-every", "1", "--out", out.toString());
+    Run noDemos = run(common.toArray(String[]::new));
+    assertEquals(Align.BAD_INPUT, noDemos.status(), noDemos.stderr());
+    assertTrue(noDemos.stderr().contains("give them with --sft-demos FILE"), noDemos.stderr());
+
+    List<String> withDemos = new ArrayList<>(common);
+    withDemos.addAll(List.of("--sft-demos", demonstrations(dir, "demos.jsonl", 8, 20).toString(),
+        "--sft-batch-size", "2", "--sft-learning-rate", "1e-3"));
+    String[] args = withDemos.toArray(String[]::new);
+    assertEquals(Align.LABELS_NEEDED, run(args).status());
+    label(out.resolve("iter-1/to_label.jsonl"), out.resolve("iter-1/labels.jsonl"));
+    assertEquals(Align.LABELS_NEEDED, run(args).status());
+    assertTrue(Files.isRegularFile(out.resolve("iter-1/sft/model.safetensors")), "refreshed after iteration 1");
+    label(out.resolve("iter-2/to_label.jsonl"), out.resolve("iter-2/labels.jsonl"));
+    Run done = run(args);
+    assertEquals(0, done.status(), done.stderr());
+    assertTrue(!Files.exists(out.resolve("iter-2/sft")), "no refresh after the last iteration: nothing would use it");
+
+    List<String> metrics = Files.readAllLines(out.resolve("loop_metrics.jsonl"));
+    JsonNode first = JSON.readTree(metrics.get(0));
+    JsonNode second = JSON.readTree(metrics.get(1));
+    assertEquals(1, first.get("sft/refreshed").asInt(), metrics.get(0));
+    assertTrue(!second.has("sft/refreshed"), metrics.get(1));
+    // Iteration 2 measures forgetting against the refreshed model, not the original one.
+    List<dev.align4j.api.data.Demonstration> demos = dev.align4j.core.data.DataFiles.demonstrations(heldOut,
+        dev.align4j.core.data.DataFiles.Dedup.KEEP).examples();
+    try (AlignModel policy = AlignModel.load(out.resolve("iter-2/policy"));
+        AlignModel refreshed = AlignModel.load(out.resolve("iter-1/sft"));
+        AlignModel original = AlignModel.load(tinyLlama())) {
+      double p = dev.align4j.core.eval.HeldOutLoss.of(policy, demos, 64);
+      double r = dev.align4j.core.eval.HeldOutLoss.of(refreshed, demos, 64);
+      double o = dev.align4j.core.eval.HeldOutLoss.of(original, demos, 64);
+      assertEquals(r, first.get("sft/heldout_loss").asDouble(), 1e-9);
+      assertTrue(Math.abs(r - o) > 1e-3, "the refresh changed the model: held-out loss " + o + " -> " + r);
+      assertEquals(p - r, second.get("sft/heldout_loss_drift").asDouble(), 1e-9, metrics.get(1));
+    }
+  }
+
   @Test
   void theWorldLabellerRefusesPromptsOutsideTheWorld(@TempDir Path dir) throws Exception {
     Path rm = zeroRewardModel(dir);
