@@ -6,6 +6,8 @@ import dev.align4j.examples.demo.DemoFiles;
 import dev.align4j.examples.demo.DemoPipeline;
 import dev.align4j.examples.demo.DemoResult;
 import dev.align4j.examples.demo.DemoSettings;
+import dev.align4j.examples.demo.LoopDemo;
+import dev.align4j.examples.demo.LoopResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -38,14 +40,33 @@ final class DemoCommand implements Callable<Integer> {
       + "against each, and the labeller's diagnostics (default: ${DEFAULT-VALUE}).")
   boolean cai;
 
-  @Option(names = "--all", description = "Run the main pipeline and then the Constitutional AI part; the table, "
-      + "summary.json and report.html show both (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--loop", description = "Run only the loop part: a reward model trained once against the alignment "
+      + "loop (on-policy labels, reward-model refresh, RL again), with uncertainty and with random acquisition, at "
+      + "the same RL iterations, leash and label count (default: ${DEFAULT-VALUE}).")
+  boolean loop;
+
+  @Option(names = "--sft", paramLabel = "DIR", description = "With --loop: start from this SFT model, the "
+      + "sft/final folder of an earlier align demo run with the same --seed and --quick, instead of training it again.")
+  Path sft;
+
+  @Option(names = "--all", description = "Run the main pipeline, then the Constitutional AI part and the loop part "
+      + "(which reuses the main part's SFT model); the table, summary.json and report.html show all three (default: "
+      + "${DEFAULT-VALUE}).")
   boolean all;
 
   @Override
   public Integer call() throws Exception {
-    if (cai && all) {
-      System.err.println("align demo: give --cai (that part alone) or --all (both parts), not both");
+    if ((cai ? 1 : 0) + (loop ? 1 : 0) + (all ? 1 : 0) > 1) {
+      System.err.println("align demo: give one of --cai or --loop (that part alone) or --all (every part)");
+      return Align.BAD_INPUT;
+    }
+    if (sft != null && !loop) {
+      System.err.println("align demo: --sft is for --loop (the other parts train their own SFT model)");
+      return Align.BAD_INPUT;
+    }
+    if (sft != null && !Files.isRegularFile(sft.resolve("config.json"))) {
+      System.err.println("align demo: --sft " + sft + " has no config.json; give the sft/final folder of an earlier"
+          + " align demo run");
       return Align.BAD_INPUT;
     }
     Path dir = out != null ? out : Path.of("runs", "demo-"
@@ -67,11 +88,22 @@ final class DemoCommand implements Callable<Integer> {
       System.out.println("report: " + dir.resolve("report.html").toAbsolutePath());
       return 0;
     }
+    if (loop) {
+      LoopResult l = new LoopDemo(settings, dir, Optional.ofNullable(sft)).run();
+      DemoFiles.writeLoop(l, dir);
+      System.out.print(l.table());
+      System.out.println("report: " + dir.resolve("report.html").toAbsolutePath());
+      return 0;
+    }
     DemoResult r = new DemoPipeline(settings, dir).run();
     Optional<CaiResult> c = all ? Optional.of(new CaiDemo(settings, dir.resolve("cai")).run()) : Optional.empty();
-    DemoFiles.write(r, c, dir);
+    Optional<LoopResult> l = all
+        ? Optional.of(new LoopDemo(settings, dir, Optional.of(dir.resolve("sft").resolve("final"))).run())
+        : Optional.empty();
+    DemoFiles.write(r, c, l, dir);
     System.out.print(r.table());
     c.ifPresent(x -> System.out.print(x.table()));
+    l.ifPresent(x -> System.out.print(x.table()));
     System.out.println("report: " + dir.resolve("report.html").toAbsolutePath());
     return 0;
   }

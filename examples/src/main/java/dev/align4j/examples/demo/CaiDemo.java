@@ -79,19 +79,10 @@ public final class CaiDemo {
 
     // ---- the supervised phase: the annotators' demonstrations, critiqued and revised ------------------------------
     // Drawn exactly as the main part draws them, so SFT_raw is the main part's SFT.
-    Random rnd = new Random(s.seed());
-    List<Task> demoTasks = new ArrayList<>();
-    List<String> demoAnswers = new ArrayList<>();
-    for (int i = 0; i < s.sftExamples(); i++) {
-      Task t = world.sample(rnd, TaskWorld.Split.TRAIN);
-      demoTasks.add(t);
-      demoAnswers.add(world.annotate(t, rnd));
-    }
-    List<Demonstration> heldOutDemos = new ArrayList<>();
-    for (Task t : world.balanced(50, TaskWorld.Split.HELD_OUT, s.seed() + 11)) {
-      heldOutDemos.add(new Demonstration.PromptCompletion(Text.plain(t.promptText()),
-          Text.plain(world.annotate(t, rnd))));
-    }
+    DemoPipeline.DemoData data = p.draw();
+    List<Task> demoTasks = data.tasks();
+    List<String> demoAnswers = data.answers();
+    List<Demonstration> heldOutDemos = data.heldOut();
     CritiqueRevision phase = CritiqueRevision.of(constitution, WorldReviser.defaults(world, s.seed()),
         CritiqueRevision.Settings.builder().rounds(s.caiRounds()).seed(s.seed()).build());
     List<RevisionTask> tasks = new ArrayList<>();

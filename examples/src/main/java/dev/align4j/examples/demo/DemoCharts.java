@@ -81,6 +81,36 @@ final class DemoCharts {
     ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
   }
 
+  /** The loop part: each arm's gold accuracy, and its reward model's on-policy accuracy before a refresh. */
+  static void loop(Path file, LoopResult r) throws IOException {
+    XYSeriesCollection data = new XYSeriesCollection();
+    for (Map.Entry<String, List<LoopResult.Point>> e : r.arms().entrySet()) {
+      XYSeries gold = new XYSeries(e.getKey() + ": gold");
+      gold.add(0, r.sft().scores().goldAccuracy());
+      XYSeries stale = new XYSeries(e.getKey() + ": on-policy RM accuracy");
+      for (LoopResult.Point p : e.getValue()) {
+        gold.add(p.iteration(), p.scores().goldAccuracy());
+        stale.add(p.iteration(), p.freshBefore());
+      }
+      data.addSeries(gold);
+      data.addSeries(stale);
+    }
+    JFreeChart chart = ChartFactory.createXYLineChart("A reward model trained once against the loop",
+        "loop iteration (0 = SFT)", "share", data, PlotOrientation.VERTICAL, true, false, false);
+    style(chart);
+    XYLineAndShapeRenderer renderer = (XYLineAndShapeRenderer) ((XYPlot) chart.getPlot()).getRenderer();
+    Color[] colours = {new Color(200, 60, 40), new Color(40, 110, 200), new Color(60, 160, 80)};
+    for (int i = 0; i < data.getSeriesCount(); i++) {
+      renderer.setSeriesPaint(i, colours[(i / 2) % colours.length]);
+      renderer.setSeriesShapesVisible(i, true);
+      if (i % 2 == 1) {
+        renderer.setSeriesStroke(i, new BasicStroke(1.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 1f,
+            new float[] {6f, 4f}, 0f));
+      }
+    }
+    ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
+  }
+
   /** Gold accuracy, content accuracy and filler rate per stage. */
   static void accuracy(Path file, DemoResult r) throws IOException {
     DefaultCategoryDataset data = new DefaultCategoryDataset();

@@ -24,13 +24,15 @@ public final class DemoFiles {
   private DemoFiles() {}
 
   public static void write(DemoResult r, Path dir) throws IOException {
-    write(r, Optional.empty(), dir);
+    write(r, Optional.empty(), Optional.empty(), dir);
   }
 
-  /** The main part's files, with the Constitutional AI part's numbers beside them when it ran too. */
-  public static void write(DemoResult r, Optional<CaiResult> cai, Path dir) throws IOException {
+  /** The main part's files, with the Constitutional AI and loop parts' numbers beside them when they ran too. */
+  public static void write(DemoResult r, Optional<CaiResult> cai, Optional<LoopResult> loop, Path dir)
+      throws IOException {
     ObjectNode summary = r.summary();
     cai.ifPresent(c -> summary.set("cai", c.summary()));
+    loop.ifPresent(l -> summary.set("loop", l.summary()));
     JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("summary.json").toFile(),
         summary);
     try (BufferedWriter w = Files.newBufferedWriter(dir.resolve("samples.jsonl"), StandardCharsets.UTF_8)) {
@@ -61,7 +63,7 @@ public final class DemoFiles {
         }
       }
     }
-    DemoReport.write(r, cai, dir);
+    DemoReport.write(r, cai, loop, dir);
   }
 
   /**
@@ -76,5 +78,15 @@ public final class DemoFiles {
     JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("summary.json").toFile(),
         summary);
     DemoReport.writeCai(cai, dir);
+  }
+
+  /** The files of a run of the loop part alone: {@code summary.json} with its {@code loop} object and the report. */
+  public static void writeLoop(LoopResult loop, Path dir) throws IOException {
+    ObjectNode summary = JSON.createObjectNode();
+    summary.put("seed", loop.settings().seed());
+    summary.set("loop", loop.summary());
+    JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("summary.json").toFile(),
+        summary);
+    DemoReport.writeLoop(loop, dir);
   }
 }

@@ -1,6 +1,7 @@
 package dev.align4j.examples.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.align4j.api.RewardModel;
 import dev.align4j.api.SamplingParams;
 import dev.align4j.api.data.Completion;
 import dev.align4j.api.data.CompletionSample;
@@ -94,17 +95,49 @@ public final class DemoPipeline {
     return world;
   }
 
-  /** Held-out demonstrations drawn as {@link #run} draws them (after {@code sftExamples} training ones). */
-  List<Demonstration> heldOutDemonstrations() {
+  /**
+   * The annotators' training demonstrations and the held-out ones, drawn from the demo's seed: every part that
+   * trains an SFT model draws them here, so each part's SFT is the main part's.
+   */
+  DemoData draw() {
     Random rnd = new Random(s.seed());
+    List<Task> tasks = new ArrayList<>();
+    List<String> answers = new ArrayList<>();
     for (int i = 0; i < s.sftExamples(); i++) {
-      world.annotate(world.sample(rnd, TaskWorld.Split.TRAIN), rnd);
+      Task t = world.sample(rnd, TaskWorld.Split.TRAIN);
+      tasks.add(t);
+      answers.add(world.annotate(t, rnd));
     }
-    List<Demonstration> out = new ArrayList<>();
+    List<Demonstration> heldOut = new ArrayList<>();
     for (Task t : world.balanced(50, TaskWorld.Split.HELD_OUT, s.seed() + 11)) {
-      out.add(new Demonstration.PromptCompletion(Text.plain(t.promptText()), Text.plain(world.annotate(t, rnd))));
+      heldOut.add(new Demonstration.PromptCompletion(Text.plain(t.promptText()),
+          Text.plain(world.annotate(t, rnd))));
     }
-    return out;
+    return new DemoData(tasks, answers, heldOut);
+  }
+
+  /**
+   * The drawn data.
+   *
+   * @param tasks the training demonstrations' tasks
+   * @param answers the annotators' answer to each task
+   * @param heldOut held-out demonstrations (forgetting: SFT loss drift)
+   */
+  record DemoData(List<Task> tasks, List<String> answers, List<Demonstration> heldOut) {
+    /** The training demonstrations. */
+    List<Demonstration> demonstrations() {
+      List<Demonstration> out = new ArrayList<>();
+      for (int i = 0; i < tasks.size(); i++) {
+        out.add(new Demonstration.PromptCompletion(Text.plain(tasks.get(i).promptText()),
+            Text.plain(answers.get(i))));
+      }
+      return out;
+    }
+  }
+
+  /** Held-out demonstrations drawn as {@link #run} draws them. */
+  List<Demonstration> heldOutDemonstrations() {
+    return draw().heldOut();
   }
 
   /** Runs every stage and writes the run folder. */
@@ -114,24 +147,17 @@ public final class DemoPipeline {
     // PyTorch's OpenMP regions wait for the busy thread (a 64-row forward pass measured 55 ms on one thread and
     // 1,100 ms on two while a second process ran).
     dev.align4j.core.runtime.DjlSetup.setIntraOpThreads(1);
-    Random rnd = new Random(s.seed());
 
     // ---- data: annotators write demonstrations -------------------------------------------------------------------
     AlignModel base = newBaseModel();
-    List<Demonstration> demos = new ArrayList<>();
+    DemoData data = draw();
+    List<Demonstration> demos = data.demonstrations();
     int gold = 0;
-    for (int i = 0; i < s.sftExamples(); i++) {
-      Task t = world.sample(rnd, TaskWorld.Split.TRAIN);
-      String answer = world.annotate(t, rnd);
-      gold += world.judge(t, answer).gold() ? 1 : 0;
-      demos.add(new Demonstration.PromptCompletion(Text.plain(t.promptText()), Text.plain(answer)));
+    for (int i = 0; i < demos.size(); i++) {
+      gold += world.judge(data.tasks().get(i), data.answers().get(i)).gold() ? 1 : 0;
     }
     double annotatorAccuracy = gold / (double) s.sftExamples();
-    List<Demonstration> heldOutDemos = new ArrayList<>();
-    for (Task t : world.balanced(50, TaskWorld.Split.HELD_OUT, s.seed() + 11)) {
-      heldOutDemos.add(new Demonstration.PromptCompletion(Text.plain(t.promptText()),
-          Text.plain(world.annotate(t, rnd))));
-    }
+    List<Demonstration> heldOutDemos = data.heldOut();
     LOG.info("demo: {} demonstrations, annotator gold accuracy {}", demos.size(), fmt(annotatorAccuracy));
 
     // ---- SFT ---------------------------------------------------------------------------------------------------------
@@ -169,7 +195,8 @@ public final class DemoPipeline {
   /** A GRPO stage named {@code name} from {@code sft} against {@code proxy}, with the demo's GRPO settings. */
   TrainingResult<AlignModel> grpo(String name, AlignModel sft, AlignRewardModel proxy, List<Prompt> prompts)
       throws IOException {
-    return timed(name, () -> stage(GrpoTrainer.of(grpoConfig()).rewardModel(proxy), name, s.rlIterations())
+    GrpoConfig config = grpoConfig(s.rlIterations(), s.grpoBeta());
+    return timed(name, () -> stage(GrpoTrainer.of(config).rewardModel(proxy), name, s.rlIterations())
         .train(sft, prompts));
   }
 
@@ -222,8 +249,8 @@ public final class DemoPipeline {
         }
 
         // ---- GRPO -----------------------------------------------------------------------------------------------
-        try (TrainingResult<AlignModel> grpo = timed("grpo", () -> stage(GrpoTrainer.of(grpoConfig())
-            .rewardModel(proxy), "grpo", s.rlIterations()).train(sft, prompts))) {
+        try (TrainingResult<AlignModel> grpo = timed("grpo", () -> stage(GrpoTrainer.of(grpoConfig(s.rlIterations(),
+            s.grpoBeta())).rewardModel(proxy), "grpo", s.rlIterations()).train(sft, prompts))) {
           stages.put("grpo", outcome("grpo", grpo.model(), sft, eval, heldOutDemos, sftSamples, grpo.history()));
         }
 
@@ -279,8 +306,9 @@ public final class DemoPipeline {
         .scorePlacement(ScorePlacement.LAST_RESPONSE_TOKEN).build();
   }
 
-  private GrpoConfig grpoConfig() {
-    return rl(GrpoConfig.builder(), s.rlIterations(), s.rlPrompts() / s.grpoGenerations(), s.grpoBeta(), 0)
+  /** The demo's GRPO settings (DR-GRPO, two passes of two mini-batches per batch) at the given length and leash. */
+  GrpoConfig grpoConfig(int iterations, double beta) {
+    return rl(GrpoConfig.builder(), iterations, s.rlPrompts() / s.grpoGenerations(), beta, 0)
         .numGenerations(s.grpoGenerations()).lossType(new GrpoLossType.DrGrpo(s.maxNewTokens())).epsilon(0.2)
         .epsilonHigh(0.2).scaleRewards(RewardScaling.NONE).aggregation(MultiRewardAggregation.SUM_THEN_NORMALIZE)
         .importanceSampling(ImportanceSampling.TOKEN).numIterations(2).numMiniBatches(2).build();
@@ -365,7 +393,7 @@ public final class DemoPipeline {
         fmt(scores.contentAccuracy()), fmt(scores.fillerRate()), fmt(kl));
     List<Map<String, Double>> perIteration = new ArrayList<>();
     history.forEach(h -> perIteration.add(h.values()));
-    return new StageOutcome(name, scores, kl, loss, eval.winRate(samples, sftSamples), timings.get(name), samples,
+    return new StageOutcome(name, scores, kl, loss, eval.winRate(samples, sftSamples), timings.getOrDefault(name, 0.0), samples,
         perIteration);
   }
 
@@ -392,7 +420,7 @@ public final class DemoPipeline {
   }
 
   /** The reward model's score of each sample (one per trace task, so each is a sampled unit). */
-  private static double[] proxyScores(AlignRewardModel proxy, TaskEvaluator eval, List<String> samples) {
+  static double[] proxyScores(RewardModel proxy, TaskEvaluator eval, List<String> samples) {
     List<CompletionSample> cs = new ArrayList<>();
     for (int i = 0; i < samples.size(); i++) {
       cs.add(CompletionSample.of(eval.taskOf(i).promptText(), samples.get(i)));
@@ -400,7 +428,7 @@ public final class DemoPipeline {
     return proxy.score(cs);
   }
 
-  private static double mean(double[] values) {
+  static double mean(double[] values) {
     double sum = 0;
     for (double v : values) {
       sum += v;
@@ -409,7 +437,7 @@ public final class DemoPipeline {
   }
 
   /** Mean reward-model score of "filler + correct answer" minus "correct answer" on held-out tasks. */
-  double fillerBonus(AlignRewardModel proxy, List<Task> tasks) {
+  double fillerBonus(RewardModel proxy, List<Task> tasks) {
     List<CompletionSample> plain = new ArrayList<>();
     List<CompletionSample> friendly = new ArrayList<>();
     for (Task t : tasks) {

@@ -22,8 +22,11 @@ final class DemoReport {
 
   private DemoReport() {}
 
-  static void write(DemoResult r, Optional<CaiResult> cai, Path dir) throws IOException {
+  static void write(DemoResult r, Optional<CaiResult> cai, Optional<LoopResult> loop, Path dir) throws IOException {
     System.setProperty("java.awt.headless", "true");
+    if (loop.isPresent()) {
+      DemoCharts.loop(dir.resolve("loop.png"), loop.get());
+    }
     DemoCharts.overIterations(dir.resolve("reward.png"), "Proxy reward during RL", "reward/mean", "reward-model score",
         r.stages());
     DemoCharts.overIterations(dir.resolve("kl.png"), "KL to the SFT model during RL (k1 estimate, per sequence)",
@@ -64,6 +67,7 @@ final class DemoReport {
     }
     h.append("</table>\n");
     cai.ifPresent(c -> h.append(c.html()));
+    loop.ifPresent(l -> h.append(l.html()));
     h.append("<h2>Samples</h2>\n<table><tr><th>stage</th><th>prompt</th><th>answer</th><th>completion</th></tr>\n");
     for (Map.Entry<String, StageOutcome> e : r.stages().entrySet()) {
       for (int i = 0; i < e.getValue().samples().size(); i += Math.max(1, e.getValue().samples().size() / 6)) {
@@ -81,6 +85,15 @@ final class DemoReport {
   static void writeCai(CaiResult cai, Path dir) throws IOException {
     String h = HEAD + String.format(Locale.ROOT, "<h1>align4j demo: Constitutional AI</h1>\n<p>Seed %d, wall time %.0f"
         + " s.</p>\n", cai.settings().seed(), cai.wallSeconds()) + cai.html() + "</body></html>\n";
+    Files.writeString(dir.resolve("report.html"), h, StandardCharsets.UTF_8);
+  }
+
+  /** The report of a run of the loop part alone. */
+  static void writeLoop(LoopResult loop, Path dir) throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    DemoCharts.loop(dir.resolve("loop.png"), loop);
+    String h = HEAD + String.format(Locale.ROOT, "<h1>align4j demo: the loop</h1>\n<p>Seed %d, wall time %.0f"
+        + " s.</p>\n", loop.settings().seed(), loop.wallSeconds()) + loop.html() + "</body></html>\n";
     Files.writeString(dir.resolve("report.html"), h, StandardCharsets.UTF_8);
   }
 
