@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.align4j.api.data.Message;
 import dev.align4j.api.data.Text;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -89,26 +87,22 @@ final class JsonlLines {
       throw new IOException(file + ": no such file");
     }
     List<Line> out = new ArrayList<>();
-    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String text;
-      int n = 0;
-      while ((text = r.readLine()) != null) {
-        n++;
-        if (text.isBlank()) {
-          continue;
-        }
-        JsonNode node;
-        try {
-          node = JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-          throw new DataFileException(file, n, null, "not valid JSON: " + e.getOriginalMessage(),
-              "each line must be one JSON object");
-        }
-        if (!node.isObject()) {
-          throw new DataFileException(file, n, null, "expected a JSON object, got " + node.getNodeType(), null);
-        }
-        out.add(new Line(file, n, node));
+    for (TextLines.Line l : TextLines.read(file)) {
+      if (l.text().isBlank()) {
+        continue;
       }
+      int n = l.number();
+      JsonNode node;
+      try {
+        node = JSON.readTree(l.text());
+      } catch (JsonProcessingException e) {
+        throw new DataFileException(file, n, null, "not valid JSON: " + e.getOriginalMessage(),
+            "each line must be one JSON object");
+      }
+      if (!node.isObject()) {
+        throw new DataFileException(file, n, null, "expected a JSON object, got " + node.getNodeType(), null);
+      }
+      out.add(new Line(file, n, node));
     }
     if (out.isEmpty()) {
       throw new IOException(file + ": no data lines");

@@ -3,9 +3,8 @@ package dev.align4j.core.loop;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.api.judge.CandidatePair;
+import dev.align4j.core.data.TextLines;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,9 +33,9 @@ final class HumanLabelFiles {
     Map<String, LoopLabel> byId = new LinkedHashMap<>();
     Map<String, CandidatePair> wanted = new LinkedHashMap<>();
     pairs.forEach(p -> wanted.put(p.id(), p));
-    int number = 0;
-    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-      number++;
+    for (TextLines.Line l : TextLines.read(file)) {
+      int number = l.number();
+      String line = l.text();
       if (line.isBlank()) {
         continue;
       }
