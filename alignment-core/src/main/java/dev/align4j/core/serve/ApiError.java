@@ -52,6 +52,11 @@ final class ApiError extends Exception {
   }
 
   /** 500: the model failed to answer ({@code ChatReply.Failure}) or broke. */
+  static ApiError unauthorized() {
+    return new ApiError(401, "invalid_request_error", "missing or wrong API key: send Authorization: Bearer KEY with"
+        + " the key this server was started with", null, "invalid_api_key");
+  }
+
   static ApiError serverError(String message) {
     return new ApiError(500, "server_error", message, null, null);
   }

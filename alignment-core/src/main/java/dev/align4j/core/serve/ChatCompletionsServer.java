@@ -70,6 +70,8 @@ public final class ChatCompletionsServer implements AutoCloseable {
   private final int threads;
   private final int queueCapacity;
   private final int defaultMaxTokens;
+  private final int maxTokensLimit;
+  private final String bearerToken;
   private final long created = System.currentTimeMillis() / 1000;
 
   private HttpServer http;
@@ -84,6 +86,10 @@ public final class ChatCompletionsServer implements AutoCloseable {
     this.threads = b.threads;
     this.queueCapacity = b.queueCapacity;
     this.defaultMaxTokens = b.defaultMaxTokens;
+    this.maxTokensLimit = b.maxTokensLimit;
+    this.bearerToken = b.bearerToken;
+    checkArgument(defaultMaxTokens <= maxTokensLimit, "defaultMaxTokens %s is above maxTokensLimit %s",
+        defaultMaxTokens, maxTokensLimit);
   }
 
   /**
@@ -216,6 +222,9 @@ public final class ChatCompletionsServer implements AutoCloseable {
   }
 
   private ObjectNode route(HttpExchange ex, String method, String path) throws ApiError, IOException {
+    if (bearerToken != null && !authorized(ex.getRequestHeaders().getFirst("Authorization"))) {
+      throw ApiError.unauthorized();
+    }
     if (path.equals(MODELS)) {
       requireMethod(method, path, "GET");
       return CompletionJson.models(modelName, created);
@@ -235,6 +244,16 @@ public final class ChatCompletionsServer implements AutoCloseable {
     throw ApiError.unknownPath(method, path);
   }
 
+  /** Compares in constant time, so the response time tells nothing about how much of a guess was right. */
+  private boolean authorized(String header) {
+    String prefix = "Bearer ";
+    if (header == null || !header.startsWith(prefix)) {
+      return false;
+    }
+    return java.security.MessageDigest.isEqual(header.substring(prefix.length()).getBytes(StandardCharsets.UTF_8),
+        bearerToken.getBytes(StandardCharsets.UTF_8));
+  }
+
   private static void requireMethod(String method, String path, String allowed) throws ApiError {
     if (!method.equals(allowed)) {
       throw ApiError.wrongMethod(method, path, allowed);
@@ -250,7 +269,7 @@ public final class ChatCompletionsServer implements AutoCloseable {
     } catch (IOException e) {
       throw ApiError.badRequest(null, "the request body cannot be read: " + e.getMessage());
     }
-    CompletionCall call = CompletionCall.parse(body, defaultMaxTokens);
+    CompletionCall call = CompletionCall.parse(body, defaultMaxTokens, maxTokensLimit);
     if (!call.model().equals(modelName)) {
       throw ApiError.unknownModel(call.model(), modelName);
     }
@@ -300,6 +319,8 @@ public final class ChatCompletionsServer implements AutoCloseable {
     private int threads = 16;
     private int queueCapacity = 64;
     private int defaultMaxTokens = 512;
+    private int maxTokensLimit = 4096;
+    private String bearerToken;
 
     private Builder(ChatModel model) {
       this.model = model;
@@ -376,6 +397,27 @@ public final class ChatCompletionsServer implements AutoCloseable {
     public Builder defaultMaxTokens(int v) {
       checkArgument(v >= 1, "defaultMaxTokens must be >= 1, got %s", v);
       this.defaultMaxTokens = v;
+      return this;
+    }
+
+    /**
+     * The most tokens one request may ask for ({@code max_completion_tokens} or {@code max_tokens}); more is a 400
+     * naming the field. Default 4096.
+     */
+    public Builder maxTokensLimit(int v) {
+      checkArgument(v >= 1, "maxTokensLimit must be >= 1, got %s", v);
+      this.maxTokensLimit = v;
+      return this;
+    }
+
+    /**
+     * A bearer token every request must carry ({@code Authorization: Bearer TOKEN}); without it, or with another,
+     * the answer is 401. Default none (anyone who can reach the address may ask). Give it from the environment,
+     * never from a command line other users can read.
+     */
+    public Builder bearerToken(String v) {
+      checkArgument(v != null && !v.isBlank(), "the bearer token must be a non-blank string");
+      this.bearerToken = v;
       return this;
     }
 

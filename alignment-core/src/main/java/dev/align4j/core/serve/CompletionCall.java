@@ -34,9 +34,10 @@ record CompletionCall(String model, ChatRequest request, boolean logprobs, int a
 
   /**
    * @param defaultMaxTokens max_tokens when the body gives none
+   * @param maxTokensLimit the most tokens a request may ask for
    * @throws ApiError 400 naming the field and its value
    */
-  static CompletionCall parse(JsonNode body, int defaultMaxTokens) throws ApiError {
+  static CompletionCall parse(JsonNode body, int defaultMaxTokens, int maxTokensLimit) throws ApiError {
     if (body == null || !body.isObject()) {
       throw ApiError.badRequest(null, "the request body must be a JSON object, got " + kind(body));
     }
@@ -52,6 +53,10 @@ record CompletionCall(String model, ChatRequest request, boolean logprobs, int a
     int maxTokens = present(body, "max_completion_tokens") != null
         ? positiveInt(body, "max_completion_tokens")
         : present(body, "max_tokens") != null ? positiveInt(body, "max_tokens") : defaultMaxTokens;
+    if (maxTokens > maxTokensLimit) {
+      throw ApiError.badRequest(present(body, "max_completion_tokens") != null ? "max_completion_tokens"
+          : "max_tokens", "at most " + maxTokensLimit + " tokens per request on this server, got " + maxTokens);
+    }
     List<String> stop = stop(body);
     OptionalLong seed = OptionalLong.empty();
     JsonNode s = present(body, "seed");

@@ -253,6 +253,41 @@ class ChatCompletionsServerTest {
   }
 
   @Test
+  void aBearerTokenGuardsEveryPathAndTheTokenLimitIsA400() throws Exception {
+    try (ChatCompletionsServer s = ChatCompletionsServer.builder(chat).port(0).modelName("tiny")
+        .defaultMaxTokens(4).maxTokensLimit(8).bearerToken("s3cret").build()) {
+      s.start();
+      assertTrue(s.url().startsWith("http://127.0.0.1:"), "loopback unless a host is named: " + s.url());
+      String ask = "{\"model\": \"tiny\", \"max_tokens\": 8, \"messages\": [{\"role\": \"user\", \"content\":"
+          + " \"hi\"}]}";
+      for (String[] header : new String[][] {{}, {"Authorization", "Bearer wrong"}, {"Authorization", "s3cret"}}) {
+        for (String path : new String[] {"/models", "/chat/completions"}) {
+          HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(s.url() + path));
+          b = path.equals("/models") ? b.GET() : b.POST(HttpRequest.BodyPublishers.ofString(ask));
+          if (header.length == 2) {
+            b.header(header[0], header[1]);
+          }
+          HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+          Reply reply = new Reply(r.statusCode(), JSON.readTree(r.body()), r);
+          assertError(reply, 401, null, "missing or wrong API key");
+          assertEquals("invalid_api_key", reply.body().get("error").get("code").asText());
+        }
+      }
+      HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create(s.url() + "/chat/completions"))
+          .header("Authorization", "Bearer s3cret").POST(HttpRequest.BodyPublishers.ofString(ask)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, ok.statusCode(), ok.body());
+      HttpResponse<String> big = http.send(HttpRequest.newBuilder(URI.create(s.url() + "/chat/completions"))
+          .header("Authorization", "Bearer s3cret").POST(HttpRequest.BodyPublishers.ofString(
+              ask.replace("\"max_tokens\": 8", "\"max_tokens\": 9"))).build(), HttpResponse.BodyHandlers.ofString());
+      assertError(new Reply(big.statusCode(), JSON.readTree(big.body()), big), 400, "max_tokens",
+          "at most 8 tokens per request on this server, got 9");
+    }
+    assertThrows(IllegalArgumentException.class, () -> ChatCompletionsServer.builder(chat).defaultMaxTokens(10)
+        .maxTokensLimit(8).build(), "a default above the limit is refused");
+  }
+
+  @Test
   void aModelFailureIs500WithItsMessage() throws Exception {
     ChatModel failing = new ChatModel() {
       @Override

@@ -36,6 +36,15 @@ final class ServeCommand implements Callable<Integer> {
       + " none; replies are also bounded by the model's context (default: ${DEFAULT-VALUE}).")
   int defaultMaxTokens;
 
+  @Option(names = "--max-tokens-limit", defaultValue = "4096", description = "The most tokens one request may ask "
+      + "for; more is refused with 400 (default: ${DEFAULT-VALUE}).")
+  int maxTokensLimit;
+
+  @Option(names = "--api-key-env", paramLabel = "NAME", description = "Require every request to send "
+      + "Authorization: Bearer KEY, KEY read from this environment variable (never from the command line, which "
+      + "other users can read).")
+  String apiKeyEnv;
+
   /** The model and its server, stopped together. */
   record Serving(LocalChatModel model, ChatCompletionsServer server) implements AutoCloseable {
     @Override
@@ -56,10 +65,20 @@ final class ServeCommand implements Callable<Integer> {
 
   /** Loads the model and starts its server; an IOException names the folder or the address at fault. */
   Serving start() throws IOException {
+    String key = null;
+    if (apiKeyEnv != null) {
+      key = System.getenv(apiKeyEnv);
+      if (key == null || key.isBlank()) {
+        throw new IllegalArgumentException("--api-key-env " + apiKeyEnv + ": the environment variable is unset or"
+            + " empty; export it with the key clients will send");
+      }
+    }
     LocalChatModel model = LocalChatModel.open(modelOptions.model);
     try {
-      ChatCompletionsServer server = ChatCompletionsServer.builder(model).host(host).port(port)
-          .modelName(name != null ? name : model.id()).defaultMaxTokens(defaultMaxTokens).build();
+      ChatCompletionsServer.Builder b = ChatCompletionsServer.builder(model).host(host).port(port)
+          .modelName(name != null ? name : model.id()).defaultMaxTokens(defaultMaxTokens)
+          .maxTokensLimit(maxTokensLimit);
+      ChatCompletionsServer server = (key == null ? b : b.bearerToken(key)).build();
       server.start();
       return new Serving(model, server);
     } catch (IOException | RuntimeException e) {
