@@ -6,12 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.api.data.Message;
 import dev.align4j.api.data.Text;
-import java.io.BufferedWriter;
+import dev.align4j.core.run.AtomicFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /** JSON shapes and atomic writes shared by the Constitutional AI output files. */
@@ -47,20 +44,16 @@ final class CaiJson {
 
   /** Writes one JSON object per line through a temporary file and a rename, so a reader never sees half a file. */
   static void writeLines(Path file, List<? extends JsonNode> rows) throws IOException {
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+    AtomicFiles.write(file, out -> {
       for (JsonNode r : rows) {
-        w.write(JSON.writeValueAsString(r));
-        w.write('\n');
+        out.write(JSON.writeValueAsBytes(r));
+        out.write('\n');
       }
-    }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    });
   }
 
   /** Writes one indented JSON document atomically. */
   static void writeDocument(Path file, JsonNode doc) throws IOException {
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), doc);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    AtomicFiles.write(file, out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, doc));
   }
 }

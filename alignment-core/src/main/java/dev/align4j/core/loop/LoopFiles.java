@@ -8,16 +8,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.api.data.Message;
 import dev.align4j.api.data.Text;
-import java.io.BufferedWriter;
+import dev.align4j.core.run.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The loop's file plumbing. Every step's file is written to a temporary name and renamed, so a file that exists is a
@@ -35,21 +33,17 @@ final class LoopFiles {
 
   /** Writes one JSON object per line, atomically. */
   static void writeJsonl(Path file, List<? extends JsonNode> lines) throws IOException {
-    Path tmp = temporary(file);
-    try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+    AtomicFiles.write(file, out -> {
       for (JsonNode n : lines) {
-        w.write(JSON.writeValueAsString(n));
-        w.write('\n');
+        out.write(JSON.writeValueAsBytes(n));
+        out.write('\n');
       }
-    }
-    publish(tmp, file);
+    });
   }
 
   /** Writes an indented JSON document, atomically. */
   static void writeJson(Path file, Object value) throws IOException {
-    Path tmp = temporary(file);
-    PRETTY.writeValue(tmp.toFile(), value);
-    publish(tmp, file);
+    AtomicFiles.write(file, out -> PRETTY.writeValue(out, value));
   }
 
   /** The non-blank lines of a JSONL file the loop wrote itself (a broken one is our bug or a damaged folder). */
@@ -111,22 +105,6 @@ final class LoopFiles {
 
   /** Deletes a folder and everything under it, if it exists. */
   static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
-  }
-
-  private static Path temporary(Path file) throws IOException {
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    return file.resolveSibling("." + file.getFileName() + ".tmp");
-  }
-
-  private static void publish(Path tmp, Path file) throws IOException {
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    AtomicFiles.deleteTree(dir);
   }
 }

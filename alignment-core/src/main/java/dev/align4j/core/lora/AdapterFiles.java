@@ -16,19 +16,16 @@ import dev.align4j.core.model.TransformerModel;
 import dev.align4j.core.model.safetensors.SafetensorsReader;
 import dev.align4j.core.model.safetensors.SafetensorsWriter;
 import dev.align4j.core.model.safetensors.TensorInfo;
+import dev.align4j.core.run.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.UUID;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,27 +53,12 @@ final class AdapterFiles {
   private AdapterFiles() {}
 
   static void save(LoraAdapter adapter, Path folder, String base, TokenizerFiles tokenizer) throws IOException {
-    Path target = folder.toAbsolutePath();
-    Path parent = target.getParent();
-    Files.createDirectories(parent);
-    Path tmp = parent.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
-    Files.createDirectories(tmp);
-    try {
+    AtomicFiles.writeFolder(folder, 0, tmp -> {
       writeInto(adapter, tmp, base);
       if (tokenizer != null) {
         tokenizer.writeInto(tmp);
       }
-      if (Files.exists(target)) {
-        Path old = parent.resolve("." + target.getFileName() + ".old-" + UUID.randomUUID());
-        Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        deleteTree(old);
-      } else {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      }
-    } finally {
-      deleteTree(tmp);
-    }
+    });
   }
 
   private static void writeInto(LoraAdapter adapter, Path dir, String base) throws IOException {
@@ -92,7 +74,7 @@ final class AdapterFiles {
       w.add(p.name(), data, shape);
     }
     w.write(dir.resolve(WEIGHTS));
-    JSON.writeValue(dir.resolve(CONFIG).toFile(), configJson(adapter, base));
+    AtomicFiles.write(dir.resolve(CONFIG), out -> JSON.writeValue(out, configJson(adapter, base)));
   }
 
   /** {@code adapter_config.json} as PEFT's {@code save_pretrained} writes it ({@code inference_mode} true). */
@@ -306,16 +288,5 @@ final class AdapterFiles {
       throw new IOException(file + ": key " + key + " is " + v + "; expected a number");
     }
     return v.asDouble();
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(x);
-      }
-    }
   }
 }

@@ -6,18 +6,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.core.model.safetensors.CheckpointTensors;
 import dev.align4j.core.model.safetensors.SafetensorsWriter;
+import dev.align4j.core.run.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,24 +110,7 @@ public final class ModelFolder {
    */
   public static void save(TransformerModel model, Path folder, TokenizerFiles tokenizer, Provenance provenance,
       ObjectNode extraConfig) throws IOException {
-    Path target = folder.toAbsolutePath();
-    Path parent = target.getParent();
-    Files.createDirectories(parent);
-    Path tmp = parent.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
-    Files.createDirectories(tmp);
-    try {
-      writeInto(model, tmp, tokenizer, provenance, extraConfig);
-      if (Files.exists(target)) {
-        Path old = parent.resolve("." + target.getFileName() + ".old-" + UUID.randomUUID());
-        Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        deleteTree(old);
-      } else {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      }
-    } finally {
-      deleteTree(tmp);
-    }
+    AtomicFiles.writeFolder(folder, 0, tmp -> writeInto(model, tmp, tokenizer, provenance, extraConfig));
   }
 
   /**
@@ -163,12 +142,12 @@ public final class ModelFolder {
       extra.setAll(extraConfig);
     }
     ObjectNode config = HfConfigJson.toJson(model.config(), architecture(model), extra);
-    JSON.writeValue(dir.resolve("config.json").toFile(), config);
+    AtomicFiles.write(dir.resolve("config.json"), out -> JSON.writeValue(out, config));
     if (tokenizer != null) {
       tokenizer.writeInto(dir);
     }
     if (provenance != null) {
-      JSON.writeValue(dir.resolve("align4j_provenance.json").toFile(), provenance.toJson());
+      AtomicFiles.write(dir.resolve("align4j_provenance.json"), out -> JSON.writeValue(out, provenance.toJson()));
     }
   }
 
@@ -185,16 +164,5 @@ public final class ModelFolder {
       return family + "ForSequenceClassification";
     }
     return family.equals("GPT2") ? "GPT2LMHeadModel" : family + "ForCausalLM";
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(x);
-      }
-    }
   }
 }

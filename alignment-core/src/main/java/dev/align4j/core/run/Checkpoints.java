@@ -3,23 +3,25 @@ package dev.align4j.core.run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * {@code checkpoints/step-N/} folders, each written under a temporary name and renamed when complete, so a killed
- * run never leaves a half checkpoint that resuming would trust.
+ * {@code checkpoints/step-N/} folders, each written under a temporary name, given a {@link CheckpointManifest} and
+ * renamed when complete, so a killed run never leaves a half checkpoint that resuming would trust, and a checkpoint
+ * damaged on disk later is skipped for the previous good one.
  */
 public final class Checkpoints {
+  private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
   private static final Pattern NAME = Pattern.compile("step-(\\d+)");
-  /** Marker written last inside a checkpoint. */
+  /** Marker written last inside a checkpoint, before its manifest. */
   static final String COMPLETE = "trainer_state.json";
 
   private final Path dir;
@@ -36,39 +38,66 @@ public final class Checkpoints {
   }
 
   /**
-   * Writes checkpoint {@code step} atomically and keeps only the newest {@code keep}.
+   * Writes checkpoint {@code step} atomically with its manifest, then keeps only the newest {@code keep}. Checkpoints
+   * of later steps are deleted: they belong to a run that was resumed from an earlier one (because they were
+   * damaged), and a later resume must not prefer them to what this run writes.
    *
    * @return the checkpoint folder
+   * @throws dev.align4j.api.train.InsufficientSpaceException when the disk fills; the previous checkpoints are intact
    */
   public Path save(long step, int keep, Writer writer) throws IOException {
     Files.createDirectories(dir);
-    Path tmp = dir.resolve(".step-" + step + ".tmp-" + UUID.randomUUID());
-    Files.createDirectories(tmp);
     Path target = dir.resolve("step-" + step);
-    try {
+    List<Path> before = complete();
+    long expected = before.isEmpty() ? 0 : AtomicFiles.sizeOf(before.get(before.size() - 1));
+    AtomicFiles.writeFolder(target, expected, tmp -> {
       writer.write(tmp);
       if (!Files.isRegularFile(tmp.resolve(COMPLETE))) {
         throw new IOException("checkpoint writer did not write " + COMPLETE);
       }
-      if (Files.exists(target)) {
-        RunFolder.deleteContents(target);
-        Files.delete(target);
-      }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      if (Files.exists(tmp)) {
-        RunFolder.deleteContents(tmp);
-        Files.delete(tmp);
+      CheckpointManifest.write(tmp);
+    });
+    for (Path later : complete()) {
+      if (stepOf(later) > step) {
+        LOG.warn("deleting {}: a later step than the checkpoint just written, left by a run that was resumed from"
+            + " an earlier checkpoint", later);
+        AtomicFiles.deleteTree(later);
       }
     }
     prune(keep);
     return target;
   }
 
-  /** The newest complete checkpoint. */
+  /**
+   * The newest complete checkpoint whose files match its manifest; a damaged newer one is skipped with a warning
+   * that names what is wrong.
+   */
   public Optional<Path> latest() throws IOException {
     List<Path> all = complete();
-    return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    for (int i = all.size() - 1; i >= 0; i--) {
+      CheckpointManifest.Verification v = CheckpointManifest.verify(all.get(i));
+      switch (v.state()) {
+        case GOOD:
+          return Optional.of(all.get(i));
+        case UNVERIFIED:
+          LOG.warn("{} has no {} (written before checkpoints carried one): resuming from it unverified",
+              all.get(i), CheckpointManifest.FILE);
+          return Optional.of(all.get(i));
+        default:
+          LOG.warn("{} is damaged ({}); skipping it for {}", all.get(i), String.join("; ", v.problems()),
+              i > 0 ? all.get(i - 1).getFileName() : "a fresh start (no earlier checkpoint is kept)");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Every complete checkpoint, oldest first, each with what its manifest check found (for {@code verify-run}). */
+  public List<CheckpointManifest.Verification> verifyAll() throws IOException {
+    List<CheckpointManifest.Verification> out = new ArrayList<>();
+    for (Path p : complete()) {
+      out.add(CheckpointManifest.verify(p));
+    }
+    return out;
   }
 
   /** The step number of a checkpoint folder. */
@@ -97,8 +126,7 @@ public final class Checkpoints {
   private void prune(int keep) throws IOException {
     List<Path> all = complete();
     for (int i = 0; i < all.size() - Math.max(1, keep); i++) {
-      RunFolder.deleteContents(all.get(i));
-      Files.delete(all.get(i));
+      AtomicFiles.deleteTree(all.get(i));
     }
   }
 }

@@ -22,9 +22,11 @@ import java.util.List;
 public final class MetricsLog implements TrainingListener, AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  private final Path file;
   private final BufferedWriter out;
 
-  private MetricsLog(BufferedWriter out) {
+  private MetricsLog(Path file, BufferedWriter out) {
+    this.file = file;
     this.out = out;
   }
 
@@ -44,9 +46,10 @@ public final class MetricsLog implements TrainingListener, AutoCloseable {
           // a line cut by a kill is dropped with the rest of the replayed steps
         }
       }
-      Files.write(file, kept, StandardCharsets.UTF_8);
+      // rewritten through a temporary file: a kill or a full disk here must not lose the steps already logged
+      AtomicFiles.writeString(file, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
     }
-    return new MetricsLog(Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+    return new MetricsLog(file, Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
         StandardOpenOption.APPEND));
   }
 
@@ -63,12 +66,15 @@ public final class MetricsLog implements TrainingListener, AutoCloseable {
         o.put(k, String.valueOf(v));
       }
     });
+    String line = null;
     try {
-      out.write(JSON.writeValueAsString(o));
+      line = JSON.writeValueAsString(o);
+      out.write(line);
       out.newLine();
       out.flush();
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      // a line cut by a full disk is dropped on resume like one cut by a kill (see open)
+      throw new UncheckedIOException(AtomicFiles.explain(e, file, line == null ? 0 : line.getBytes(StandardCharsets.UTF_8).length + 1L, false));
     }
   }
 

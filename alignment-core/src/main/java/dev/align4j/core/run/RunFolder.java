@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -89,9 +88,7 @@ public final class RunFolder {
 
   /** Writes JSON to {@code file} through a temporary file and a rename. */
   public static void writeJson(Path file, Object value) throws IOException {
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    JSON.writeValue(tmp.toFile(), value);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    AtomicFiles.write(file, out -> JSON.writeValue(out, value));
   }
 
   private static boolean isEmpty(Path dir) throws IOException {

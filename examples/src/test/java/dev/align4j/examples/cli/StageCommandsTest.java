@@ -22,11 +22,11 @@ class StageCommandsTest {
 
 
   /** The golden tiny Llama of the core module's test resources (the module folder is the working directory). */
-  private static Path tinyLlama() {
+  static Path tinyLlama() {
     return Path.of("../alignment-core/src/test/resources/models/tiny-llama").toAbsolutePath().normalize();
   }
 
-  private static void sftData(Path file, int n) throws Exception {
+  static void sftData(Path file, int n) throws Exception {
     String[] animals = {"cat", "dog", "bird", "fish"};
     String[] places = {"mat", "house", "tree", "water"};
     List<String> lines = new ArrayList<>();
@@ -109,7 +109,7 @@ class StageCommandsTest {
     assertTrue(Files.exists(out.resolve("notes.txt")));
   }
 
-  private static void preferenceData(Path file, int n, boolean withSoftLabels) throws Exception {
+  static void preferenceData(Path file, int n, boolean withSoftLabels) throws Exception {
     String[] animals = {"cat", "dog", "bird", "fish"};
     String[] places = {"mat", "house", "tree", "water"};
     List<String> lines = new ArrayList<>();

@@ -7,17 +7,13 @@ import dev.align4j.api.TrainablePolicy;
 import dev.align4j.core.AlignModel;
 import dev.align4j.core.model.Parameter;
 import dev.align4j.core.model.Provenance;
+import dev.align4j.core.run.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.stream.Stream;
 
 /** What the trainers do with any {@link TrainablePolicy}: copy it, list its parameters, hash and save its weights. */
 public final class Policies {
@@ -108,28 +104,6 @@ public final class Policies {
       m.save(folder);
       return;
     }
-    Path target = folder.toAbsolutePath();
-    Files.createDirectories(target.getParent());
-    Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
-    Files.createDirectories(tmp);
-    try {
-      p.writeWeights(tmp);
-      if (Files.exists(target)) {
-        deleteTree(target);
-      }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      if (Files.exists(tmp)) {
-        deleteTree(tmp);
-      }
-    }
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(x);
-      }
-    }
+    AtomicFiles.writeFolder(folder, 0, p::writeWeights);
   }
 }
