@@ -1,5 +1,6 @@
 package dev.align4j.core.cai;
 
+import com.google.common.collect.ImmutableMap;
 import dev.align4j.api.judge.Outcome;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,7 +32,7 @@ public record LabellerReport(int pairs, int labelled, int ties, int invalid, int
     Map<String, PrincipleReport> perPrinciple) {
 
   public LabellerReport {
-    perPrinciple = Map.copyOf(perPrinciple);
+    perPrinciple = ImmutableMap.copyOf(perPrinciple);   // keeps the caller's order (Map.copyOf's varies per JVM)
   }
 
   /**

@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * checkpoint is renamed into place. Resuming checks it, so a checkpoint damaged on disk after it was written (a bad
  * sector, a partial copy, a file someone edited) is noticed instead of trained from.
  *
- * <pre>{"format": "align4j-checkpoint-manifest/1", "files": {"model.safetensors": {"bytes": 812, "sha256": "…"}}}</pre>
+ * <pre>{"format": "align4j-checkpoint-manifest/1",
+ *  "files": {"model.safetensors": {"bytes": 812, "sha256": "…"}}}</pre>
  */
 public final class CheckpointManifest {
   /** The manifest's file name. */

@@ -74,7 +74,8 @@ public final class MetricsLog implements TrainingListener, AutoCloseable {
       out.flush();
     } catch (IOException e) {
       // a line cut by a full disk is dropped on resume like one cut by a kill (see open)
-      throw new UncheckedIOException(AtomicFiles.explain(e, file, line == null ? 0 : line.getBytes(StandardCharsets.UTF_8).length + 1L, false));
+      long bytes = line == null ? 0 : line.getBytes(StandardCharsets.UTF_8).length + 1L;
+      throw new UncheckedIOException(AtomicFiles.explain(e, file, bytes, false));
     }
   }
 

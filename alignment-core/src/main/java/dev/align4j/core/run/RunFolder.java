@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -97,13 +98,20 @@ public final class RunFolder {
     }
   }
 
+  /**
+   * What a stage writes before its first checkpoint: a folder holding only these (and temporaries) is a run killed
+   * early, which a rerun continues. DPO's reference log-prob cache is written before step 1 (a kill-anywhere run
+   * found it refused).
+   */
+  static final Set<String> EARLY_FILES = Set.of("config.json", "metrics.jsonl", "checkpoints", "samples.jsonl",
+      "reference_logps.safetensors");
+
   /** A run that started but has no checkpoint yet (killed early): only files a run writes. */
   private static boolean onlyRunFiles(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
       return s.allMatch(p -> {
         String n = p.getFileName().toString();
-        return n.equals("config.json") || n.equals("metrics.jsonl") || n.equals("checkpoints")
-            || n.equals("samples.jsonl") || n.startsWith(".");
+        return EARLY_FILES.contains(n) || n.startsWith(".");
       });
     }
   }

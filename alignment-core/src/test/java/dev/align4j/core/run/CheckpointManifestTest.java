@@ -119,4 +119,16 @@ class CheckpointManifestTest {
     assertTrue(f.stream().anyMatch(x -> x.level() == RunInspection.Level.NOTE
         && x.path().toString().equals("checkpoints/.step-30.tmp-1234")), report);
   }
+
+  @Test
+  void aDpoRunKilledAfterItsReferenceCacheBeforeItsFirstCheckpointIsContinued(@TempDir Path dir) throws IOException {
+    // found by KillAnywhereSlowTest: the rerun refused the folder as "not an align4j run"
+    Files.writeString(dir.resolve("config.json"), "{}");
+    Files.write(dir.resolve("reference_logps.safetensors"), new byte[16]);
+    assertTrue(RunFolder.open(dir, RunFolder.Mode.RESUME_OR_NEW).resumeFrom().isEmpty());
+    Files.writeString(dir.resolve("notes.txt"), "mine");
+    IOException refused = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+        () -> RunFolder.open(dir, RunFolder.Mode.RESUME_OR_NEW));
+    assertTrue(refused.getMessage().contains("already holds files that are not an align4j run"), refused.getMessage());
+  }
 }

@@ -30,11 +30,11 @@ class LoopResumeTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Every file that is an iteration output; run folders' own logs (with timings) are left out. */
-  private static final List<String> OUTPUTS = List.of("prompts.jsonl", "samples.jsonl", "before.json",
+  static final List<String> OUTPUTS = List.of("prompts.jsonl", "samples.jsonl", "before.json",
       "candidates.jsonl", "selected.jsonl", "labelling.json", "labels_resolved.jsonl", "metrics.json",
       "rm/member-0/model.safetensors", "policy/model.safetensors");
 
-  private static void fixtures(Path dir) throws Exception {
+  static void fixtures(Path dir) throws Exception {
     TaskWorld world = new TaskWorld(TaskConfig.defaults());
     try (AlignModel m = AlignModel.builtin(world.alphabet(), 48, 1)) {
       m.save(dir.resolve("model"));
@@ -50,15 +50,21 @@ class LoopResumeTest {
     Files.write(dir.resolve("prompts.jsonl"), lines);
   }
 
-  private static Process start(Path dir, Path out, String log) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-        "dev.align4j.examples.cli.Align", "loop", "--model", dir.resolve("model").toString(), "--reward-model",
+  /** The loop's command line over {@link #fixtures} in {@code dir}, one thread. */
+  static List<String> loopArgs(Path dir, Path out) {
+    return List.of("loop", "--model", dir.resolve("model").toString(), "--reward-model",
         dir.resolve("rm").toString(), "--prompts", dir.resolve("prompts.jsonl").toString(), "--labeller", "world",
         "--iterations", "2", "--prompts-per-iteration", "12", "--samples-per-prompt", "3", "--labels-per-iteration",
         "8", "--max-new-tokens", "8", "--max-steps", "4", "--batch-size", "2", "--num-generations", "2",
         "--learning-rate", "1e-3", "--rm-batch-size", "2", "--rm-epochs", "2", "--rm-save-steps", "1", "--save-steps",
-        "1", "--threads", "1", "--out", out.toString()));
+        "1", "--threads", "1", "--out", out.toString());
+  }
+
+  private static Process start(Path dir, Path out, String log) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        "dev.align4j.examples.cli.Align"));
+    cmd.addAll(loopArgs(dir, out));
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(log).toFile()).start();
   }
 

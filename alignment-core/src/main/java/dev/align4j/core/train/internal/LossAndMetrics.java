@@ -3,6 +3,7 @@ package dev.align4j.core.train.internal;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import ai.djl.ndarray.NDArray;
+import com.google.common.collect.ImmutableMap;
 import java.util.Map;
 
 /**
@@ -14,6 +15,8 @@ import java.util.Map;
 public record LossAndMetrics(NDArray loss, Map<String, Double> metrics) {
   public LossAndMetrics {
     checkNotNull(loss, "loss");
-    metrics = Map.copyOf(metrics);
+    // in the objective's order: Map.copyOf would iterate in an order that changes from one JVM to the next, and so
+    // would every metrics.jsonl line
+    metrics = ImmutableMap.copyOf(metrics);
   }
 }
