@@ -14,6 +14,7 @@ import dev.align4j.api.data.Text;
 import dev.align4j.api.data.TokenBatch;
 import dev.align4j.core.chat.ChatRendering;
 import dev.align4j.core.model.BuiltinModels;
+import dev.align4j.core.lora.AdapterFolders;
 import dev.align4j.core.model.HeadKind;
 import dev.align4j.core.model.LanguageModel;
 import dev.align4j.core.model.ModelFolder;
@@ -74,11 +75,36 @@ public final class AlignModel implements TrainablePolicy {
     if (!Files.isDirectory(folder)) {
       throw new IOException(folder + ": not a folder (expected a Hugging Face model folder)");
     }
+    if (AdapterFolders.isAdapter(folder)) {
+      return loadAdapter(folder, null);
+    }
     Tokenization text = Tokenization.load(folder);
     try {
       TransformerModel m = ModelFolder.load(folder, HeadKind.LANGUAGE_MODEL);
       return new AlignModel(new LanguageModel(m, text.tokenizer.padId(), text.tokenizer.eosIds()), text,
           folder.toString(), null);
+    } catch (IOException | RuntimeException e) {
+      text.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Loads a PEFT adapter folder onto its base and merges it ({@code W + scale · B A}): the model the adapter trained,
+   * as a plain model. {@link #load} does this for an adapter folder whose {@code base_model_name_or_path} is a local
+   * folder.
+   *
+   * @param adapter {@code adapter_config.json} and {@code adapter_model.safetensors} (tokenizer files optional)
+   * @param base the base model folder, or null for the adapter's {@code base_model_name_or_path}
+   * @throws IOException naming the file and what is wrong: no such base, tensors that do not match its modules
+   */
+  public static AlignModel loadAdapter(Path adapter, Path base) throws IOException {
+    Path baseFolder = AdapterFolders.baseOf(adapter, base);
+    Tokenization text = Tokenization.load(AdapterFolders.tokenizerFolder(adapter, baseFolder));
+    try {
+      TransformerModel m = AdapterFolders.loadMerged(adapter, baseFolder, HeadKind.LANGUAGE_MODEL);
+      return new AlignModel(new LanguageModel(m, text.tokenizer.padId(), text.tokenizer.eosIds()), text,
+          adapter + " (adapter on " + baseFolder + ")", null);
     } catch (IOException | RuntimeException e) {
       text.close();
       throw e;

@@ -10,6 +10,7 @@ import dev.align4j.api.Internal;
 import dev.align4j.api.RewardModel;
 import dev.align4j.api.data.CompletionSample;
 import dev.align4j.api.data.PolicyTokenizer;
+import dev.align4j.core.lora.AdapterFolders;
 import dev.align4j.core.model.HeadKind;
 import dev.align4j.core.model.ModelFolder;
 import dev.align4j.core.model.Provenance;
@@ -60,11 +61,35 @@ public final class AlignRewardModel implements RewardModel, AutoCloseable {
     if (!Files.isDirectory(folder)) {
       throw new IOException(folder + ": not a folder (expected a reward-model folder written by align rm)");
     }
+    if (AdapterFolders.isAdapter(folder)) {
+      return loadAdapter(folder, null);
+    }
     Tokenization text = Tokenization.load(folder);
     try {
       TransformerModel m = ModelFolder.load(folder, HeadKind.SCALAR);
       m.setTrainable(false);
       return new AlignRewardModel(m, text, RewardEncoding.of(folder, m.config().maxPositions()), folder.toString());
+    } catch (IOException | RuntimeException e) {
+      text.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Loads a PEFT {@code SEQ_CLS} adapter folder (its score head in {@code modules_to_save}) onto its base and merges
+   * it: the reward model the adapter trained, as a plain one.
+   *
+   * @param base the base folder, or null for the adapter's {@code base_model_name_or_path}
+   * @throws IOException naming the file and what is wrong
+   */
+  public static AlignRewardModel loadAdapter(Path adapter, Path base) throws IOException {
+    Path baseFolder = AdapterFolders.baseOf(adapter, base);
+    Tokenization text = Tokenization.load(AdapterFolders.tokenizerFolder(adapter, baseFolder));
+    try {
+      TransformerModel m = AdapterFolders.loadMerged(adapter, baseFolder, HeadKind.SCALAR);
+      m.setTrainable(false);
+      return new AlignRewardModel(m, text, RewardEncoding.of(baseFolder, m.config().maxPositions()),
+          adapter + " (adapter on " + baseFolder + ")");
     } catch (IOException | RuntimeException e) {
       text.close();
       throw e;

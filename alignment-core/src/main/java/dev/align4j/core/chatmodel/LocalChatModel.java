@@ -11,6 +11,7 @@ import dev.align4j.api.judge.ChatModel;
 import dev.align4j.api.judge.ChatOptions;
 import dev.align4j.api.judge.ChatReply;
 import dev.align4j.api.judge.ChatRequest;
+import dev.align4j.core.lora.AdapterFolders;
 import dev.align4j.core.AlignModel;
 import dev.align4j.core.chat.ChatRendering;
 import dev.align4j.core.chat.TemplateChatRendering;
@@ -97,16 +98,30 @@ public final class LocalChatModel implements ChatModel {
    *     are read)
    */
   public static LocalChatModel open(Path folder) throws IOException {
+    return open(folder, null);
+  }
+
+  /**
+   * {@link #open(Path)} for a PEFT adapter folder on an explicit base.
+   *
+   * @param folder a chat checkpoint, or an adapter folder
+   * @param base the adapter's base folder, or null for its {@code base_model_name_or_path}
+   * @return a chat model whose {@link #id()} is the folder's name
+   * @throws IOException as {@link #open(Path)} does, and when the adapter does not load onto the base
+   */
+  public static LocalChatModel open(Path folder, Path base) throws IOException {
     checkNotNull(folder, "folder");
     if (!Files.isDirectory(folder)) {
       throw new IOException(folder + ": not a folder (expected a Hugging Face model folder)");
     }
-    if (!TemplateChatRendering.hasTemplate(folder)) {
+    Path tokenizerFolder = AdapterFolders.isAdapter(folder)
+        ? AdapterFolders.tokenizerFolder(folder, AdapterFolders.baseOf(folder, base)) : folder;
+    if (!TemplateChatRendering.hasTemplate(tokenizerFolder)) {
       throw new IOException(folder + ": no chat template (neither chat_template.jinja nor \"chat_template\" in"
           + " tokenizer_config.json), so chat messages cannot be rendered the way the model was trained; copy the"
           + " template of the model's family into tokenizer_config.json, or use a chat (instruct) checkpoint");
     }
-    AlignModel m = AlignModel.load(folder);
+    AlignModel m = base == null ? AlignModel.load(folder) : AlignModel.loadAdapter(folder, base);
     try {
       return new LocalChatModel(m, m.chatRendering().orElseThrow(), name(folder), true);
     } catch (RuntimeException e) {

@@ -165,6 +165,9 @@ public final class GrpoTrainer extends Trainer<GrpoTrainer> {
             Policies.saveFinal(policy, run.finalModel().get(), Provenance.of("grpo", Policies.describe(start),
                 "prompts (" + prompts.size() + ")", ConfigJson.of(config.toMap())));
           }
+          if (last.isEmpty() && startAfter > 0) {
+            last = run.loggedAt(startAfter);   // resumed from the final checkpoint: nothing ran, report what it logged
+          }
           policy.setTrainable(false);
           return new TrainingResult<>(policy, rl.maxSteps(), last, Map.of(), run.history(), run.root());
         }

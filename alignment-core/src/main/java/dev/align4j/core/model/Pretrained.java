@@ -1,5 +1,6 @@
 package dev.align4j.core.model;
 
+import dev.align4j.core.lora.AdapterFolders;
 import dev.align4j.core.model.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,14 +15,26 @@ import java.nio.file.Path;
  */
 public record Pretrained(LanguageModel lm, TextTokenizer tokenizer, Path folder) implements AutoCloseable {
 
-  /** Loads {@code folder} (config.json, model.safetensors or shards, tokenizer.json). */
+  /** Loads {@code folder} (config.json, model.safetensors or shards, tokenizer.json), or an adapter folder. */
   public static Pretrained load(Path folder) throws IOException {
+    return load(folder, null);
+  }
+
+  /**
+   * Loads {@code folder}; when it is a PEFT adapter folder, onto {@code base} (null: its
+   * {@code base_model_name_or_path}) with the adapter merged.
+   */
+  public static Pretrained load(Path folder, Path base) throws IOException {
     if (!Files.isDirectory(folder)) {
       throw new IOException(folder + ": not a folder (expected a Hugging Face model folder)");
     }
-    TextTokenizer tokenizer = TextTokenizer.load(folder);
+    boolean adapter = AdapterFolders.isAdapter(folder);
+    Path baseFolder = adapter ? AdapterFolders.baseOf(folder, base) : folder;
+    TextTokenizer tokenizer = TextTokenizer.load(adapter ? AdapterFolders.tokenizerFolder(folder, baseFolder)
+        : folder);
     try {
-      TransformerModel m = ModelFolder.load(folder, HeadKind.LANGUAGE_MODEL);
+      TransformerModel m = adapter ? AdapterFolders.loadMerged(folder, baseFolder, HeadKind.LANGUAGE_MODEL)
+          : ModelFolder.load(folder, HeadKind.LANGUAGE_MODEL);
       return new Pretrained(new LanguageModel(m, tokenizer.padId(), tokenizer.eosIds()), tokenizer, folder);
     } catch (IOException | RuntimeException e) {
       tokenizer.close();

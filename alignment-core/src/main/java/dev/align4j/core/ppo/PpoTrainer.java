@@ -215,6 +215,9 @@ public final class PpoTrainer extends Trainer<PpoTrainer> {
             }
             online.stopIfCancelled(it, writer);
           }
+          if (last.isEmpty() && startAfter > 0) {
+            last = run.loggedAt(startAfter);   // resumed from the final checkpoint: nothing ran, report what it logged
+          }
           policy.setTrainable(false);
           value.transformer().setTrainable(false);
           Provenance made = Provenance.of("ppo", Policies.describe(reference), "prompts (" + prompts.size() + ")",

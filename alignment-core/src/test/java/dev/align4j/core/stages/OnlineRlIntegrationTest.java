@@ -1,6 +1,7 @@
 package dev.align4j.core.stages;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.align4j.api.SamplingParams;
@@ -78,6 +79,34 @@ class OnlineRlIntegrationTest {
       double first = r.history().get(0).values().get("reward/mean");
       double last = mean(r.history(), "reward/mean", 3);
       assertTrue(first < 0.5 && last >= 0.8, "reward " + first + " -> " + last);
+    }
+  }
+
+  /**
+   * A run killed after its final checkpoint (found by the kill-anywhere campaign: {@code align grpo} then exited 2
+   * with "no metric reward/mean in the result") reruns no iteration and reports the metrics its last one logged.
+   */
+  @Test
+  void aRunResumedFromItsFinalCheckpointReportsItsLastMetrics(@TempDir Path dir) throws Exception {
+    try (AlignModel sft = AnimalNames.sftModel()) {
+      GrpoTrainer grpo = GrpoTrainer.of(grpo(2e-3, 3, 4, 0.0).saveEvery(1).build()).rewardFunction(CAT)
+          .runFolder(dir.resolve("grpo"));
+      double reward;
+      try (TrainingResult<AlignModel> whole = grpo.train(sft, AnimalNames.prompts())) {
+        reward = whole.metric("reward/mean");
+      }
+      try (TrainingResult<AlignModel> again = grpo.train(sft, AnimalNames.prompts())) {
+        assertEquals(reward, again.metric("reward/mean"), 1e-12, "the last iteration's reward, from metrics.jsonl");
+      }
+      PpoTrainer ppo = PpoTrainer.of(ppo(5e-4, 2, 8, 0.05).saveEvery(1).build()).rewardFunction(CAT)
+          .runFolder(dir.resolve("ppo"));
+      double ppoReward;
+      try (PpoTrainer.Result<AlignModel> whole = ppo.train(sft, AnimalNames.prompts())) {
+        ppoReward = whole.policy().metric("reward/mean");
+      }
+      try (PpoTrainer.Result<AlignModel> again = ppo.train(sft, AnimalNames.prompts())) {
+        assertEquals(ppoReward, again.policy().metric("reward/mean"), 1e-12);
+      }
     }
   }
 

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     subcommands = {ConformanceCommand.class, LogprobsCommand.class, GenerateCommand.class,
         ChatTemplateCommand.class, SftCommand.class, RewardModelCommand.class, DpoCommand.class, PpoCommand.class,
         GrpoCommand.class, LoopCommand.class, CaiCommand.class, TrainSpeedCommand.class, DemoCommand.class, ServeCommand.class,
-        VerifyRunCommand.class,
+        VerifyRunCommand.class, MergeAdapterCommand.class,
         CommandLine.HelpCommand.class})
 public final class Align implements Runnable {
   /** Exit status when a check fails. */

@@ -73,7 +73,7 @@ final class ServeCommand implements Callable<Integer> {
             + " empty; export it with the key clients will send");
       }
     }
-    LocalChatModel model = LocalChatModel.open(modelOptions.model);
+    LocalChatModel model = LocalChatModel.open(modelOptions.model, modelOptions.baseModel);
     try {
       ChatCompletionsServer.Builder b = ChatCompletionsServer.builder(model).host(host).port(port)
           .modelName(name != null ? name : model.id()).defaultMaxTokens(defaultMaxTokens)

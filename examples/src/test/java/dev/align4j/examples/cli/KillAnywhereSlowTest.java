@@ -63,9 +63,10 @@ class KillAnywhereSlowTest {
         + " \"Which is better?\"}], \"few_shot\": []}");
     Files.write(fx.resolve("cai-prompts.jsonl"), Stream.of("the answer is", "a human option", "better than",
         "the option is", "an answer", "human is better").map(p -> "{\"prompt\": \"" + p + "\"}").toList());
-    Files.write(fx.resolve("pairs.jsonl"), Stream.of("the answer", "a human", "better than", "an option", "the human",
-        "is better", "the better", "an answer").map(p -> "{\"prompt\": \"" + p + "\", \"completions\": [\"the answer"
-        + " is\", \"a human option\"]}").toList());
+    // 48 pairs, 96 judge calls: enough work that kills land inside it and not after it
+    Files.write(fx.resolve("pairs.jsonl"), java.util.stream.IntStream.range(0, 48).mapToObj(i -> "{\"prompt\": \""
+        + List.of("the answer", "a human", "better than", "an option").get(i % 4) + " " + i + "\", \"completions\":"
+        + " [\"the answer is\", \"a human option\"]}").toList());
     LoopResumeTest.fixtures(Files.createDirectories(fx.resolve("loop")));
   }
 

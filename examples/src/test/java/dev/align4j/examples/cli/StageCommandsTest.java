@@ -65,7 +65,7 @@ class StageCommandsTest {
     assertEquals(0, again.status(), "rerunning a finished run resumes from its last checkpoint: " + again.stderr());
   }
 
-  private static double sum(String json) throws Exception {
+  static double sum(String json) throws Exception {
     double s = 0;
     for (JsonNode v : JSON.readTree(json).get("next_token_logprobs")) {
       s += v.asDouble();

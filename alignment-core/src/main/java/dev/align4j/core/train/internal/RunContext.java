@@ -93,6 +93,36 @@ public final class RunContext implements AutoCloseable {
     return stage;
   }
 
+  /**
+   * The metrics logged at {@code step} in this run folder's {@code metrics.jsonl} (numbers only; empty without a run
+   * folder or such a line): what a trainer resumed from its final checkpoint reports as its last metrics, since it
+   * runs no step that would log them again.
+   */
+  public Map<String, Double> loggedAt(long step) throws IOException {
+    Map<String, Double> out = new LinkedHashMap<>();
+    if (folder == null) {
+      return out;
+    }
+    Path file = folder.root().resolve("metrics.jsonl");
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      return out;
+    }
+    for (String line : java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8)) {
+      if (line.isBlank()) {
+        continue;
+      }
+      com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(line);
+      if (n.path("step").asLong(-1) == step && stage.equals(n.path("stage").asText())) {
+        n.properties().forEach(e -> {
+          if (e.getValue().isNumber() && !e.getKey().equals("step") && !e.getKey().equals("time_s")) {
+            out.put(e.getKey(), e.getValue().asDouble());
+          }
+        });
+      }
+    }
+    return out;
+  }
+
   /** The checkpoint to resume from, if the run folder has one. */
   public Optional<Path> checkpoint() {
     return checkpoint;

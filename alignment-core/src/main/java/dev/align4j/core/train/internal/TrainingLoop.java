@@ -141,6 +141,9 @@ public final class TrainingLoop {
         run.stopIfCancelled(step, () -> run.saveCheckpoint(s, plan.keepCheckpoints(), writer));
       }
     }
+    if (last.isEmpty() && startAfter > 0) {
+      last.putAll(run.loggedAt(startAfter));   // resumed from the final checkpoint: report what it logged
+    }
     return new Result(before, last);
   }
 }
