@@ -61,7 +61,7 @@ final class AdapterFiles {
     });
   }
 
-  private static void writeInto(LoraAdapter adapter, Path dir, String base) throws IOException {
+  static void writeInto(LoraAdapter adapter, Path dir, String base) throws IOException {
     SafetensorsWriter w = new SafetensorsWriter();
     for (Parameter p : adapter.trainableParameters()) {
       NDArray v = p.value();

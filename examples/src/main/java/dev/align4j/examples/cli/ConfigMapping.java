@@ -4,6 +4,7 @@ import dev.align4j.api.kernel.KlEstimator;
 import dev.align4j.api.kernel.MultiRewardAggregation;
 import dev.align4j.api.kernel.RewardScaling;
 import dev.align4j.api.kernel.ScorePlacement;
+import dev.align4j.core.lora.LoraConfig;
 import dev.align4j.core.dpo.DpoConfig;
 import dev.align4j.core.dpo.DpoLossType;
 import dev.align4j.core.dpo.FDivergence;
@@ -116,6 +117,22 @@ final class ConfigMapping {
   }
 
   // ---- the stages ---------------------------------------------------------------------------------------------------
+
+  /** The LoRA configuration of TRL's PEFT flags, or null without {@code --use-peft}. */
+  static LoraConfig lora(PeftOptions o) {
+    if (!o.usePeft) {
+      return null;
+    }
+    LoraConfig.Builder b = LoraConfig.builder().r(o.r).loraAlpha(o.alpha).loraDropout(o.dropout).useRslora(o.useRslora);
+    if (o.targetModules != null && !o.targetModules.isEmpty()) {
+      if (o.targetModules.size() == 1 && o.targetModules.get(0).equalsIgnoreCase("all-linear")) {
+        b.allLinear();
+      } else {
+        b.targetModules(o.targetModules.toArray(String[]::new));
+      }
+    }
+    return b.build();
+  }
 
   static SftConfig sft(SftCommand c) {
     SftLossType loss = switch (c.lossType.toLowerCase(Locale.ROOT)) {

@@ -3,7 +3,11 @@ package dev.align4j.examples.cli;
 import dev.align4j.api.data.Demonstration;
 import dev.align4j.core.data.DataFiles;
 import dev.align4j.core.data.Dataset;
+import dev.align4j.api.TrainablePolicy;
 import dev.align4j.core.AlignModel;
+import dev.align4j.core.lora.AdapterFolders;
+import dev.align4j.core.lora.LoraConfig;
+import dev.align4j.core.lora.LoraPolicy;
 import dev.align4j.core.sft.SftConfig;
 import dev.align4j.core.sft.SftTrainer;
 import dev.align4j.core.train.TrainingResult;
@@ -56,6 +60,9 @@ final class SftCommand implements Callable<Integer> {
   TrainingOptions training;
 
   @Mixin
+  PeftOptions peft;
+
+  @Mixin
   RunOptions runOptions;
 
   @Override
@@ -73,10 +80,18 @@ final class SftCommand implements Callable<Integer> {
       eval = split.eval();
     }
     long total = config.training().totalSteps(train.size());
+    LoraConfig lora = ConfigMapping.lora(peft);
+    if (lora != null && AdapterFolders.isAdapter(model.model)) {
+      throw new IllegalArgumentException("--use-peft trains a new adapter on a plain model, but --model " + model.model
+          + " is an adapter folder; merge it first (align merge-adapter) and train on the merged folder");
+    }
     try (AlignModel base = model.loadModel();
-        TrainingResult<AlignModel> r = runOptions.applyTo(SftTrainer.of(config), spec)
-            .listener(new Progress("sft", total, 1, config.training().logEvery())).train(base, train, eval)) {
-      System.err.println("sft: " + r.steps() + " steps; final model in " + runOptions.out.resolve("final"));
+        TrainablePolicy policy = lora == null ? base
+            : LoraPolicy.attach(base, lora, model.model.toAbsolutePath().normalize().toString());
+        TrainingResult<TrainablePolicy> r = runOptions.applyTo(SftTrainer.of(config), spec)
+            .listener(new Progress("sft", total, 1, config.training().logEvery())).train(policy, train, eval)) {
+      System.err.println("sft: " + r.steps() + " steps; final " + (lora == null ? "model" : "adapter (PEFT)")
+          + " in " + runOptions.out.resolve("final"));
       if (!r.initialEval().isEmpty()) {
         System.err.printf(Locale.ROOT, "sft: held-out loss %.4f -> %.4f, token accuracy %.3f -> %.3f%n",
             r.initialEval().get("eval/loss"), r.metric("eval/loss"),

@@ -76,4 +76,28 @@ class AdapterCommandsTest {
         StageCommandsTest.tinyLlama().toString(), "--text", TEXT);
     assertEquals(0, given.status(), given.stderr());
   }
+
+  @Test
+  void sftWithUsePeftWritesAnAdapterThatLoadsAsTheTrainedModel(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("sft.jsonl");
+    StageCommandsTest.sftData(data, 32);
+    Path out = dir.resolve("out");
+    Run r = run("sft", "--model", StageCommandsTest.tinyLlama().toString(), "--data", data.toString(), "--use-peft",
+        "--lora-r", "8", "--lora-alpha", "16", "--lora-dropout", "0", "--lora-target-modules", "all-linear",
+        "--learning-rate", "1e-2", "--max-steps", "20", "--batch-size", "8", "--out", out.toString());
+    assertEquals(0, r.status(), r.stderr());
+    assertTrue(r.stderr().contains("final adapter (PEFT) in"), r.stderr());
+    assertTrue(Files.isRegularFile(out.resolve("final/adapter_config.json")));
+    assertTrue(!Files.exists(out.resolve("final/model.safetensors")), "an adapter folder, not a model");
+    double before = StageCommandsTest.sum(run("logprobs", "--model", StageCommandsTest.tinyLlama().toString(),
+        "--text", TEXT).stdout());
+    Run after = run("logprobs", "--model", out.resolve("final").toString(), "--text", TEXT);
+    assertEquals(0, after.status(), after.stderr());
+    assertTrue(StageCommandsTest.sum(after.stdout()) > before + 1, "the training text is more likely: " + before
+        + " -> " + StageCommandsTest.sum(after.stdout()));
+    Run onAdapter = run("sft", "--model", out.resolve("final").toString(), "--data", data.toString(), "--use-peft",
+        "--out", dir.resolve("again").toString());
+    assertEquals(Align.BAD_INPUT, onAdapter.status());
+    assertTrue(onAdapter.stderr().contains("merge it first"), onAdapter.stderr());
+  }
 }
