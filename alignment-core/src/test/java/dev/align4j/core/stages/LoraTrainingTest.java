@@ -103,4 +103,17 @@ class LoraTrainingTest {
       }
     }
   }
+
+  /** DPO's reference cache is keyed by the reference's weights: a LoRA policy's key covers its base, too. */
+  @Test
+  void aLoraPolicysWeightsHashCoversItsBase() throws Exception {
+    try (AlignModel a = AlignModel.load(AnimalWorld.tinyLlama()); AlignModel b = a.copy()) {
+      b.parameters().get("model.norm.weight").muli(2f);
+      try (LoraPolicy onA = LoraPolicy.of(a, LORA, "a"); LoraPolicy onB = LoraPolicy.of(b, LORA, "b")) {
+        assertEquals(onA.parameters().keySet(), onB.parameters().keySet());
+        assertFalse(dev.align4j.core.train.internal.Policies.weightsHash(onA)
+            .equals(dev.align4j.core.train.internal.Policies.weightsHash(onB)), "same adapter, different bases");
+      }
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package dev.align4j.examples.cli;
 
+import dev.align4j.api.TrainablePolicy;
 import dev.align4j.core.AlignModel;
 import dev.align4j.core.train.TrainingResult;
 import dev.align4j.core.dpo.DpoConfig;
@@ -63,6 +64,9 @@ final class DpoCommand implements Callable<Integer> {
   TrainingOptions training;
 
   @Mixin
+  PeftOptions peft;
+
+  @Mixin
   RunOptions runOptions;
 
   @Override
@@ -71,10 +75,12 @@ final class DpoCommand implements Callable<Integer> {
     PreferenceDataOptions.Loaded data = dataOptions.load(config.training().seed());
     long total = config.training().totalSteps(data.train().size());
     try (AlignModel base = model.loadModel();
-        TrainingResult<AlignModel> r = runOptions.applyTo(DpoTrainer.of(config), spec)
+        TrainablePolicy policy = peft.policy(base, model);
+        TrainingResult<TrainablePolicy> r = runOptions.applyTo(DpoTrainer.of(config), spec)
             .listener(new Progress("dpo", total, 1, config.training().logEvery()))
-            .train(base, data.train(), data.eval())) {
-      System.err.println("dpo: " + r.steps() + " steps; final model in " + runOptions.out.resolve("final"));
+            .train(policy, data.train(), data.eval())) {
+      System.err.println("dpo: " + r.steps() + " steps; final " + (peft.usePeft ? "adapter (PEFT)" : "model")
+          + " in " + runOptions.out.resolve("final"));
       if (!data.eval().isEmpty()) {
         System.err.printf(Locale.ROOT, "dpo: held-out reward accuracy %.3f -> %.3f, margin %.3f -> %.3f, KL to the "
             + "reference %.4f%n", r.initialEval().get("eval/rewards/accuracies"), r.metric("eval/rewards/accuracies"),

@@ -1,5 +1,6 @@
 package dev.align4j.examples.cli;
 
+import dev.align4j.api.TrainablePolicy;
 import dev.align4j.api.data.Prompt;
 import dev.align4j.core.AlignModel;
 import dev.align4j.core.AlignRewardModel;
@@ -72,13 +73,17 @@ final class GrpoCommand implements Callable<Integer> {
   int numMiniBatches;
 
   @Mixin
+  PeftOptions peft;
+
+  @Mixin
   RunOptions runOptions;
 
   @Override
   public Integer call() throws Exception {
     GrpoConfig config = ConfigMapping.grpo(this);
     List<Prompt> prompts = rl.promptData();
-    try (AlignModel policy = model.loadModel();
+    try (AlignModel base = model.loadModel();
+        TrainablePolicy policy = peft.policy(base, model);
         AlignRewardModel rewardModel = rl.loadRewardModel()) {
       GrpoTrainer trainer = runOptions.applyTo(GrpoTrainer.of(config), spec)
           .listener(new Progress("grpo", config.rl().maxSteps(), 1, config.rl().logEvery()));
@@ -88,7 +93,7 @@ final class GrpoCommand implements Callable<Integer> {
       for (var f : rl.functions()) {
         trainer = trainer.rewardFunction(f.getKey(), f.getValue());
       }
-      try (TrainingResult<AlignModel> r = trainer.train(policy, prompts)) {
+      try (TrainingResult<TrainablePolicy> r = trainer.train(policy, prompts)) {
         System.err.printf(Locale.ROOT, "grpo: reward/mean %.4f; policy in %s%n", r.metric("reward/mean"),
             runOptions.out.resolve("final"));
       }

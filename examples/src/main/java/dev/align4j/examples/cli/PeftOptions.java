@@ -1,5 +1,10 @@
 package dev.align4j.examples.cli;
 
+import dev.align4j.api.TrainablePolicy;
+import dev.align4j.core.AlignModel;
+import dev.align4j.core.lora.AdapterFolders;
+import dev.align4j.core.lora.LoraConfig;
+import dev.align4j.core.lora.LoraPolicy;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -27,4 +32,20 @@ final class PeftOptions {
 
   @Option(names = "--use-rslora", description = "Scale by alpha/sqrt(r) (rsLoRA) (default: ${DEFAULT-VALUE}).")
   boolean useRslora;
+
+  /**
+   * The policy a stage trains: {@code base} itself, or with {@code --use-peft} a LoRA adapter attached to it (the
+   * policy then owns {@code base}), recording the {@code --model} folder as the adapter's base.
+   */
+  TrainablePolicy policy(AlignModel base, ModelOptions model) {
+    LoraConfig lora = ConfigMapping.lora(this);
+    if (lora == null) {
+      return base;
+    }
+    if (AdapterFolders.isAdapter(model.model)) {
+      throw new IllegalArgumentException("--use-peft trains a new adapter on a plain model, but --model " + model.model
+          + " is an adapter folder; merge it first (align merge-adapter) and train on the merged folder");
+    }
+    return LoraPolicy.attach(base, lora, model.model.toAbsolutePath().normalize().toString());
+  }
 }

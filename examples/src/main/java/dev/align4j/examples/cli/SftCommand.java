@@ -5,9 +5,6 @@ import dev.align4j.core.data.DataFiles;
 import dev.align4j.core.data.Dataset;
 import dev.align4j.api.TrainablePolicy;
 import dev.align4j.core.AlignModel;
-import dev.align4j.core.lora.AdapterFolders;
-import dev.align4j.core.lora.LoraConfig;
-import dev.align4j.core.lora.LoraPolicy;
 import dev.align4j.core.sft.SftConfig;
 import dev.align4j.core.sft.SftTrainer;
 import dev.align4j.core.train.TrainingResult;
@@ -80,17 +77,11 @@ final class SftCommand implements Callable<Integer> {
       eval = split.eval();
     }
     long total = config.training().totalSteps(train.size());
-    LoraConfig lora = ConfigMapping.lora(peft);
-    if (lora != null && AdapterFolders.isAdapter(model.model)) {
-      throw new IllegalArgumentException("--use-peft trains a new adapter on a plain model, but --model " + model.model
-          + " is an adapter folder; merge it first (align merge-adapter) and train on the merged folder");
-    }
     try (AlignModel base = model.loadModel();
-        TrainablePolicy policy = lora == null ? base
-            : LoraPolicy.attach(base, lora, model.model.toAbsolutePath().normalize().toString());
+        TrainablePolicy policy = peft.policy(base, model);
         TrainingResult<TrainablePolicy> r = runOptions.applyTo(SftTrainer.of(config), spec)
             .listener(new Progress("sft", total, 1, config.training().logEvery())).train(policy, train, eval)) {
-      System.err.println("sft: " + r.steps() + " steps; final " + (lora == null ? "model" : "adapter (PEFT)")
+      System.err.println("sft: " + r.steps() + " steps; final " + (peft.usePeft ? "adapter (PEFT)" : "model")
           + " in " + runOptions.out.resolve("final"));
       if (!r.initialEval().isEmpty()) {
         System.err.printf(Locale.ROOT, "sft: held-out loss %.4f -> %.4f, token accuracy %.3f -> %.3f%n",

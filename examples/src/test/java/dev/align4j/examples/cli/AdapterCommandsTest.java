@@ -100,4 +100,28 @@ class AdapterCommandsTest {
     assertEquals(Align.BAD_INPUT, onAdapter.status());
     assertTrue(onAdapter.stderr().contains("merge it first"), onAdapter.stderr());
   }
+
+  @Test
+  void dpoAndGrpoWithUsePeftWriteAdapterFolders(@TempDir Path dir) throws Exception {
+    Path prefs = dir.resolve("prefs.jsonl");
+    StageCommandsTest.preferenceData(prefs, 32, false);
+    Path prompts = dir.resolve("prompts.jsonl");
+    Files.write(prompts, java.util.List.of("{\"prompt\": \"where is the cat ?\"}",
+        "{\"prompt\": \"where is the dog ?\"}"));
+    String tiny = StageCommandsTest.tinyLlama().toString();
+    Run dpo = run("dpo", "--model", tiny, "--data", prefs.toString(), "--use-peft", "--lora-r", "4", "--max-steps", "4",
+        "--batch-size", "8", "--out", dir.resolve("dpo").toString());
+    assertEquals(0, dpo.status(), dpo.stderr());
+    Run grpo = run("grpo", "--model", tiny, "--prompts", prompts.toString(), "--reward", "contains:cat", "--use-peft",
+        "--lora-r", "4", "--max-steps", "2", "--batch-size", "2", "--num-generations", "2", "--max-new-tokens", "4",
+        "--out", dir.resolve("grpo").toString());
+    assertEquals(0, grpo.status(), grpo.stderr());
+    for (String stage : java.util.List.of("dpo", "grpo")) {
+      Path f = dir.resolve(stage).resolve("final");
+      assertTrue(Files.isRegularFile(f.resolve("adapter_model.safetensors")) && !Files.exists(
+          f.resolve("model.safetensors")), stage + " wrote an adapter folder");
+      Run loads = run("logprobs", "--model", f.toString(), "--text", TEXT);
+      assertEquals(0, loads.status(), loads.stderr());
+    }
+  }
 }

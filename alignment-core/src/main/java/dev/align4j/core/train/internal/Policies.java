@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
 import dev.align4j.api.TrainablePolicy;
+import dev.align4j.core.lora.LoraPolicy;
 import dev.align4j.core.AlignModel;
 import dev.align4j.core.model.Parameter;
 import dev.align4j.core.model.Provenance;
@@ -77,6 +78,10 @@ public final class Policies {
    */
   public static String weightsHash(TrainablePolicy p) {
     Hasher h = Hashing.sha256().newHasher().putString(p.getClass().getName(), StandardCharsets.UTF_8);
+    if (p instanceof LoraPolicy lora) {
+      // its parameters are the adapter's alone; two adapters alike on different bases are different policies
+      h.putString(weightsHash(lora.model()), StandardCharsets.UTF_8);
+    }
     for (Map.Entry<String, NDArray> e : p.parameters().entrySet()) {
       h.putString(e.getKey(), StandardCharsets.UTF_8);
       for (long d : e.getValue().getShape().getShape()) {
