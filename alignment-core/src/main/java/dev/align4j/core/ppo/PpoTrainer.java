@@ -19,6 +19,7 @@ import dev.align4j.api.kernel.KernelProviders;
 import dev.align4j.api.kernel.KlPenalty;
 import dev.align4j.api.objective.Objective;
 import dev.align4j.api.objective.ObjectiveResult;
+import dev.align4j.core.lora.LoraPolicy;
 import dev.align4j.core.AlignModel;
 import dev.align4j.core.AlignRewardModel;
 import dev.align4j.core.model.ModelFolder;
@@ -266,6 +267,10 @@ public final class PpoTrainer extends Trainer<PpoTrainer> {
     }
     if (reference instanceof AlignModel m) {
       return m.newScalarModel(m.maxPositions());
+    }
+    if (reference instanceof LoraPolicy l) {
+      // the value model is trained whole: its body starts as the base (a fresh adapter changes nothing)
+      return l.model().newScalarModel(l.maxPositions());
     }
     throw new IllegalArgumentException("PPO needs a value model: give valueModel(AlignRewardModel), or an"
         + " AlignRewardModel as reward model, or train an AlignModel (whose body then starts the value model)");

@@ -1,5 +1,6 @@
 package dev.align4j.examples.cli;
 
+import dev.align4j.api.TrainablePolicy;
 import dev.align4j.api.data.Prompt;
 import dev.align4j.core.AlignModel;
 import dev.align4j.core.AlignRewardModel;
@@ -70,13 +71,17 @@ final class PpoCommand implements Callable<Integer> {
   String scoreAt;
 
   @Mixin
+  PeftOptions peft;
+
+  @Mixin
   RunOptions runOptions;
 
   @Override
   public Integer call() throws Exception {
     PpoConfig config = ConfigMapping.ppo(this);
     List<Prompt> prompts = rl.promptData();
-    try (AlignModel policy = model.loadModel();
+    try (AlignModel base = model.loadModel();
+        TrainablePolicy policy = peft.policy(base, model);
         AlignRewardModel rewardModel = rl.loadRewardModel();
         AlignRewardModel value = valueModel == null ? null : AlignRewardModel.load(valueModel)) {
       PpoTrainer trainer = runOptions.applyTo(PpoTrainer.of(config), spec)
@@ -90,7 +95,7 @@ final class PpoCommand implements Callable<Integer> {
       if (value != null) {
         trainer = trainer.valueModel(value);
       }
-      try (PpoTrainer.Result<AlignModel> r = trainer.train(policy, prompts)) {
+      try (PpoTrainer.Result<TrainablePolicy> r = trainer.train(policy, prompts)) {
         System.err.printf(Locale.ROOT, "ppo: reward/mean %.4f, kl/reference %.4f; policy in %s, value model in %s%n",
             r.metrics().get("reward/mean"), r.metrics().get("kl/reference"), runOptions.out.resolve("final"),
             runOptions.out.resolve("final-value"));

@@ -102,7 +102,7 @@ class AdapterCommandsTest {
   }
 
   @Test
-  void dpoAndGrpoWithUsePeftWriteAdapterFolders(@TempDir Path dir) throws Exception {
+  void dpoGrpoAndPpoWithUsePeftWriteAdapterFolders(@TempDir Path dir) throws Exception {
     Path prefs = dir.resolve("prefs.jsonl");
     StageCommandsTest.preferenceData(prefs, 32, false);
     Path prompts = dir.resolve("prompts.jsonl");
@@ -116,7 +116,12 @@ class AdapterCommandsTest {
         "--lora-r", "4", "--max-steps", "2", "--batch-size", "2", "--num-generations", "2", "--max-new-tokens", "4",
         "--out", dir.resolve("grpo").toString());
     assertEquals(0, grpo.status(), grpo.stderr());
-    for (String stage : java.util.List.of("dpo", "grpo")) {
+    Run ppo = run("ppo", "--model", tiny, "--prompts", prompts.toString(), "--reward", "contains:cat", "--use-peft",
+        "--lora-r", "4", "--max-steps", "2", "--batch-size", "2", "--max-new-tokens", "4", "--out",
+        dir.resolve("ppo").toString());
+    assertEquals(0, ppo.status(), ppo.stderr());
+    assertTrue(Files.isRegularFile(dir.resolve("ppo/final-value/model.safetensors")), "the value model is whole");
+    for (String stage : java.util.List.of("dpo", "grpo", "ppo")) {
       Path f = dir.resolve(stage).resolve("final");
       assertTrue(Files.isRegularFile(f.resolve("adapter_model.safetensors")) && !Files.exists(
           f.resolve("model.safetensors")), stage + " wrote an adapter folder");
