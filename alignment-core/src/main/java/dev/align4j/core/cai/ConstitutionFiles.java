@@ -15,7 +15,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,6 +39,12 @@ import org.slf4j.LoggerFactory;
  * <p>Nothing in a file is ignored: an unknown key, a null or blank text, a repeated id, a principle with no text, a
  * repeated key or content after the document each fail with a {@link ConstitutionFileException} naming the file, the
  * line and column, the JSON path, what was expected and what was found.
+ *
+ * <p>Limits: a JSON file of at most 64 MiB and a YAML file of at most 1 MiB (SnakeYAML slows down with the square of a
+ * line's length); within
+ * either, nesting at most 1000 deep, numbers of at most 1000 digits and strings of at most 20,000,000 chars
+ * (Jackson's {@code StreamReadConstraints} defaults). Going over one is a {@link ConstitutionFileException} naming
+ * the file, and for Jackson's the line and column where the parser stopped.
  *
  * <p>{@link #write} saves any constitution, loaded from any format or built in code, as align4j's canonical file, so
  * that {@code load(write(c))} equals {@code c} and has the same {@link Constitution#sha256()}.
@@ -158,20 +166,40 @@ public final class ConstitutionFiles {
   private static SourceFile read(Path file) throws IOException {
     checkNotNull(file, "file");
     String source = file.toString();
-    return SourceFile.parse(source, decode(source, Files.readAllBytes(file)),
-        SourceFile.Syntax.of(file.getFileName().toString()));
+    SourceFile.Syntax syntax = SourceFile.Syntax.of(file.getFileName().toString());
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(syntax.maxBytes() + 1);     // never more than the limit held, however large the file
+    }
+    if (bytes.length > syntax.maxBytes()) {
+      throw new ConstitutionFileException(source, null, "$", "the file is larger than " + (syntax.maxBytes() >> 20)
+          + " MiB, the most align4j reads as " + syntax, syntax == SourceFile.Syntax.YAML
+          ? "a constitution is a few kilobytes; check that this is the right file, or convert it to JSON (up to "
+              + (SourceFile.Syntax.JSON.maxBytes() >> 20) + " MiB)"
+          : "a constitution is a few kilobytes; check that this is the right file", null);
+    }
+    return SourceFile.parse(source, decode(source, bytes), syntax);
   }
 
-  /** The file's text; a byte sequence that is not UTF-8 fails rather than turning into replacement characters. */
+  /**
+   * The file's text; a byte sequence that is not UTF-8 fails, naming the line and column where it starts, rather than
+   * turning into replacement characters.
+   */
   private static String decode(String source, byte[] bytes) throws ConstitutionFileException {
-    String text;
-    try {
-      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      throw new ConstitutionFileException(source, null, null, "expected UTF-8 text, found bytes that are not UTF-8",
-          "save the file as UTF-8", e);
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length);     // UTF-8 never decodes to more chars than bytes
+    CoderResult r = decoder.decode(in, out, true);
+    if (!r.isError()) {
+      r = decoder.flush(out);
     }
+    out.flip();
+    if (r.isError()) {
+      throw new ConstitutionFileException(source, Position.after(out), null, "expected UTF-8 text, found bytes that"
+          + " are not UTF-8 (the first at byte offset " + in.position() + ")", "save the file as UTF-8", null);
+    }
+    String text = out.toString();
     // Editors on Windows may start a UTF-8 file with a byte-order mark, which JSON parsers refuse.
     return text.startsWith("\uFEFF") ? text.substring(1) : text;
   }

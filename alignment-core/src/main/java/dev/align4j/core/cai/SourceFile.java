@@ -33,6 +33,16 @@ final class SourceFile {
     ObjectMapper mapper() {
       return this == YAML ? YAML_MAPPER : JSON_MAPPER;
     }
+
+    /**
+     * The largest file read. YAML: 1 MiB, because SnakeYAML's reader slows down with the square of a line's length
+     * (on 2 cores a 1 MiB line takes about a second, a 3 MiB one 8 s, an 8 MiB one half a minute) and its own
+     * document limit ({@code LoaderOptions.codePointLimit}, 3 Mi code points) misses a long comment. JSON: 64 MiB, as
+     * a data file's line ({@code TextLines.MAX_LINE_BYTES}); Jackson reads it in linear time.
+     */
+    int maxBytes() {
+      return this == YAML ? 1 << 20 : 64 << 20;
+    }
   }
 
   // Strict: a repeated key would otherwise keep only its last value, and trailing content (a second YAML document,
@@ -66,13 +76,18 @@ final class SourceFile {
    */
   static SourceFile parse(String source, String text, Syntax syntax) throws ConstitutionFileException {
     JsonNode root;
-    try {
-      root = syntax.mapper().readTree(text);
-    } catch (JsonProcessingException e) {
-      JsonLocation l = e.getLocation();
-      throw new ConstitutionFileException(source, l == null ? null : new Position(l.getLineNr(), l.getColumnNr()),
-          null, "not valid " + syntax + ": " + e.getOriginalMessage(),
-          syntax == Syntax.JSON ? "files not named *.yaml or *.yml are read as JSON" : null, e);
+    try (JsonParser p = syntax.mapper().createParser(text)) {
+      try {
+        root = syntax.mapper().readTree(p);
+      } catch (JsonProcessingException e) {
+        // Jackson's limits (nesting depth, number and string length) raise without a location: the parser's is it.
+        throw syntaxError(source, syntax, e, e.getLocation() != null ? e.getLocation() : p.currentLocation());
+      }
+    } catch (ConstitutionFileException e) {
+      throw e;
+    } catch (IOException e) {
+      // the text is in memory: only the parser's own checks can fail, and they raise JsonProcessingExceptions
+      throw new IllegalStateException("reading " + source + " from memory failed", e);
     }
     if (root == null || root.isMissingNode() || root.isNull()) {
       throw new ConstitutionFileException(source, null, "$", "expected a constitution, found an empty document",
@@ -87,6 +102,13 @@ final class SourceFile {
       throw new IllegalStateException("second pass over " + source + " failed after the first succeeded", e);
     }
     return new SourceFile(source, root, positions);
+  }
+
+  private static ConstitutionFileException syntaxError(String source, Syntax syntax, JsonProcessingException e,
+      JsonLocation l) {
+    return new ConstitutionFileException(source, l == null || l.getLineNr() < 1 ? null
+        : new Position(l.getLineNr(), Math.max(1, l.getColumnNr())), null, "not valid " + syntax + ": "
+        + e.getOriginalMessage(), syntax == Syntax.JSON ? "files not named *.yaml or *.yml are read as JSON" : null, e);
   }
 
   /** Records where the value at the parser's current token, and every value inside it, starts. */
