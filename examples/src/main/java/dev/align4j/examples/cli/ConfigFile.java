@@ -1,9 +1,13 @@
 package dev.align4j.examples.cli;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -17,10 +21,24 @@ import picocli.CommandLine.Model.OptionSpec;
 /**
  * {@code --config FILE}: a JSON or YAML object whose keys are option names ({@code learning-rate}; TRL's
  * {@code learning_rate} is accepted too). Its values become the options' defaults, so anything on the command line
- * overrides them; a key that names no option of the command is an error, never ignored.
+ * overrides them; a key that names no option of the command is an error, never ignored; a key whose value is null
+ * leaves the option at its own default, as TRL's {@code None} does.
+ *
+ * <p>Limits: a JSON file of at most 64 MiB and a YAML file of at most 1 MiB (SnakeYAML's reader slows down with the
+ * square of a line's length: a 1 MiB line takes about a second, an 8 MiB one half a minute); within either, Jackson's
+ * defaults (nesting at most 1000 deep, numbers of at most 1000 digits, strings of at most 20,000,000 chars). Every
+ * problem of the file is an {@link IOException} whose message starts with {@code --config FILE}, and with the line
+ * and column where the parser stopped for a syntax error or one of Jackson's limits.
  */
 final class ConfigFile implements CommandLine.IDefaultValueProvider {
+  private static final int MAX_JSON_BYTES = 64 << 20;
+  private static final int MAX_YAML_BYTES = 1 << 20;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
   private final Path file;
+  /** Option name → value; null where the file gave null, so the key is still checked but sets nothing. */
   private final Map<String, String> values;
 
   private ConfigFile(Path file, Map<String, String> values) {
@@ -47,14 +65,29 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
       throw new IOException("--config " + file + ": no such file");
     }
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    ObjectMapper mapper = name.endsWith(".yaml") || name.endsWith(".yml") ? new ObjectMapper(new YAMLFactory())
-        : new ObjectMapper();
+    boolean yaml = name.endsWith(".yaml") || name.endsWith(".yml");
+    String syntax = yaml ? "YAML" : "JSON";
+    int maxBytes = yaml ? MAX_YAML_BYTES : MAX_JSON_BYTES;
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(maxBytes + 1);     // never more than the limit held, however large the file
+    }
+    if (bytes.length > maxBytes) {
+      throw new IOException("--config " + file + ": the file is larger than " + (maxBytes >> 20) + " MiB, the most"
+          + " align reads as " + syntax + " (a config file is a few lines; check that this is the right file)");
+    }
+    ObjectMapper mapper = yaml ? YAML : JSON;
     JsonNode root;
-    try {
-      root = mapper.readTree(file.toFile());
-    } catch (IOException e) {
-      throw new IOException("--config " + file + ": not valid " + (mapper.getFactory() instanceof YAMLFactory
-          ? "YAML" : "JSON") + ": " + e.getMessage(), e);
+    try (JsonParser p = mapper.createParser(bytes)) {
+      try {
+        root = mapper.readTree(p);
+      } catch (JsonProcessingException e) {
+        // Jackson's limits (nesting depth, number and string length) raise without a location: the parser's is it.
+        JsonLocation l = e.getLocation() != null ? e.getLocation() : p.currentLocation();
+        throw new IOException("--config " + file + (l == null || l.getLineNr() < 1 ? ""
+            : ":" + l.getLineNr() + ":" + Math.max(1, l.getColumnNr())) + ": not valid " + syntax + ": "
+            + e.getOriginalMessage(), e);
+      }
     }
     if (root == null || !root.isObject()) {
       throw new IOException("--config " + file + ": expected an object of option names to values");
@@ -62,7 +95,7 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
     Map<String, String> values = new LinkedHashMap<>();
     root.properties().forEach(e -> {
       JsonNode v = e.getValue();
-      String text = v.isArray() ? joinArray(v) : v.isTextual() ? v.asText() : v.toString();
+      String text = v.isNull() ? null : v.isArray() ? joinArray(v) : v.isTextual() ? v.asText() : v.toString();
       values.put(e.getKey().replace('_', '-'), text);
     });
     return new ConfigFile(file, values);
