@@ -102,7 +102,7 @@ class ConstitutionFuzzProperties {
     String valid = VALID.get(rnd.nextInt(VALID.size()));
     byte[] bytes;
     if (syntax == Syntax.YAML) {
-      String yaml = YAML.writeValueAsString(JSON.readTree(valid));
+      String yaml = YAML.writeValueAsString(JSON.readTree(rnd.nextBoolean() ? Hostile.retype(valid, rnd) : valid));
       bytes = rnd.nextInt(3) == 0 ? yamlHazard(yaml, rnd) : Hostile.damage(yaml, rnd, damage);
     } else {
       bytes = Hostile.damage(valid, rnd, damage);

@@ -1,8 +1,15 @@
 package dev.align4j.core.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -11,7 +18,8 @@ import java.util.regex.Pattern;
  * Seeded damage to a valid JSON or YAML document, for the parser fuzz properties ({@code *FuzzProperties}): each call
  * applies one of byte-level damage (a flipped byte, a cut, a deleted or duplicated span, bytes that are not UTF-8, a
  * byte-order mark, NUL bytes) or structural damage (a value replaced by a hostile one, a key deleted or repeated,
- * nesting deeper than Jackson's limit, a very long string). The same seed gives the same damage, so jqwik's shrinking
+ * nesting deeper than Jackson's limit, a very long string), or, on a JSON document, one element retyped
+ * ({@link #retype}). The same seed gives the same damage, so jqwik's shrinking
  * and reported seed reproduce a failure.
  */
 public final class Hostile {
@@ -25,17 +33,89 @@ public final class Hostile {
   /** Jackson's default nesting limit ({@code StreamReadConstraints.DEFAULT_MAX_DEPTH}), for nesting just past it. */
   public static final int JACKSON_MAX_DEPTH = 1000;
 
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern KEY = Pattern.compile("\"([^\"\\\\]{1,40})\"\\s*:");
 
   private Hostile() {}
 
-  /** {@code text} damaged {@code times} times, each damage drawn from {@code rnd}. */
+  /**
+   * {@code text} damaged {@code times} times, each damage drawn from {@code rnd}. When the text is JSON, half the time
+   * the first damage is {@link #retype}, which keeps the document well-formed so that the reader's checks of each
+   * field, not only its parser, are reached.
+   */
   public static byte[] damage(String text, Random rnd, int times) {
+    int bytewise = times;
+    if (rnd.nextBoolean()) {
+      try {
+        text = retype(text, rnd);
+        bytewise--;
+      } catch (IOException notJson) {
+        // YAML or broken text: byte damage only
+      }
+    }
     byte[] b = text.getBytes(StandardCharsets.UTF_8);
-    for (int i = 0; i < times; i++) {
+    for (int i = 0; i < bytewise; i++) {
       b = damage(b, rnd);
     }
     return b;
+  }
+
+  /**
+   * One element of the JSON document {@code json}, chosen at random among all its object fields and array items,
+   * replaced by a {@link #VALUES hostile value} (of another type, null, extreme), removed, or, for a field, repeated
+   * under a key that differs only in case or with {@code _} for {@code -}; the result is well-formed JSON.
+   *
+   * @throws IOException when {@code json} is not JSON
+   */
+  public static String retype(String json, Random rnd) throws IOException {
+    JsonNode root = JSON.readTree(json);
+    if (root == null || !root.isContainerNode()) {
+      throw new IOException("not a JSON object or array");
+    }
+    List<JsonNode> containers = new ArrayList<>();
+    collect(root, containers);
+    containers.removeIf(c -> c.isEmpty());
+    if (containers.isEmpty()) {
+      return json;
+    }
+    JsonNode c = containers.get(rnd.nextInt(containers.size()));
+    int action = rnd.nextInt(8);
+    if (c instanceof ObjectNode o) {
+      List<String> keys = new ArrayList<>();
+      o.properties().forEach(e -> keys.add(e.getKey()));
+      String key = keys.get(rnd.nextInt(keys.size()));
+      switch (action) {
+        case 0 -> o.remove(key);
+        case 1 -> o.set(key.toUpperCase(java.util.Locale.ROOT).equals(key) ? key + "_" : key.toUpperCase(
+            java.util.Locale.ROOT), o.get(key));
+        case 2 -> o.set(key.contains("_") ? key.replace('_', '-') : key.replace('-', '_') + "_", o.get(key));
+        default -> o.set(key, hostileNode(rnd));
+      }
+    } else if (c instanceof ArrayNode a) {
+      int i = rnd.nextInt(a.size());
+      switch (action) {
+        case 0 -> a.remove(i);
+        case 1 -> a.add(a.get(i).deepCopy());
+        default -> a.set(i, hostileNode(rnd));
+      }
+    }
+    return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+  }
+
+  private static void collect(JsonNode n, List<JsonNode> out) {
+    if (n.isContainerNode()) {
+      out.add(n);
+      n.forEach(child -> collect(child, out));
+    }
+  }
+
+  private static JsonNode hostileNode(Random rnd) {
+    String v = pick(VALUES, rnd);
+    try {
+      return JSON.readTree(v);
+    } catch (IOException notJson) {
+      return JSON.getNodeFactory().textNode(v);     // NaN, Infinity: JSON has no such number, so their text
+    }
   }
 
   /** One seeded damage of {@code b}. */

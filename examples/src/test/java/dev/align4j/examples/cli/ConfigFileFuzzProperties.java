@@ -82,7 +82,9 @@ class ConfigFileFuzzProperties {
     Random rnd = new Random(seed);
     String command = COMMANDS.get(rnd.nextInt(COMMANDS.size()));
     Map<String, Object> valid = validConfig(command, rnd);
-    String text = syntax == Syntax.YAML ? YAML.writeValueAsString(valid) : JSON.writeValueAsString(valid);
+    String json = JSON.writeValueAsString(valid);
+    String text = syntax == Syntax.YAML
+        ? YAML.writeValueAsString(JSON.readTree(rnd.nextBoolean() ? Hostile.retype(json, rnd) : json)) : json;
     byte[] bytes = Hostile.damage(text, rnd, damage);
     Path file = dir.resolve("c" + seed + (syntax == Syntax.YAML ? ".yml" : ".json"));
     Files.write(file, bytes);
@@ -169,6 +171,18 @@ class ConfigFileFuzzProperties {
         Files.writeString(f, syntax == Syntax.YAML ? YAML.writeValueAsString(all) : JSON.writeValueAsString(all));
         parse(command, f);
       }
+    }
+  }
+
+  /** Jackson reads a file that starts with NUL bytes as UTF-32, which then fails to decode. */
+  @Example
+  void aFileStartingWithNulBytesIsNotValidNamingTheFile() throws Exception {
+    for (String ext : List.of(".json", ".yaml")) {
+      Path f = dir.resolve("nul" + ext);
+      Files.write(f, "\0\0\0{\"seed\": 1}".getBytes(StandardCharsets.UTF_8));
+      IOException e = assertThrows(IOException.class, () -> ConfigFile.load(f));
+      assertTrue(e.getMessage().startsWith("--config " + f + ":") && e.getMessage().contains("not valid"),
+          e.getMessage());
     }
   }
 
