@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -88,6 +89,10 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
             : ":" + l.getLineNr() + ":" + Math.max(1, l.getColumnNr())) + ": not valid " + syntax + ": "
             + e.getOriginalMessage(), e);
       }
+    } catch (CharConversionException e) {
+      // Jackson takes a file that starts with NUL bytes for UTF-32 and then finds it is not
+      throw new IOException("--config " + file + ": not valid " + syntax + ": not UTF-8 text (" + e.getMessage()
+          + ")", e);
     }
     if (root == null || !root.isObject()) {
       throw new IOException("--config " + file + ": expected an object of option names to values");
