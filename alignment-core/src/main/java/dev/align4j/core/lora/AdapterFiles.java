@@ -3,6 +3,9 @@ package dev.align4j.core.lora;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -17,6 +20,7 @@ import dev.align4j.core.model.safetensors.SafetensorsReader;
 import dev.align4j.core.model.safetensors.SafetensorsWriter;
 import dev.align4j.core.model.safetensors.TensorInfo;
 import dev.align4j.core.run.AtomicFiles;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,7 +136,20 @@ final class AdapterFiles {
       throw new IOException(file + ": missing (an adapter folder as PEFT saves one holds adapter_config.json and"
           + " adapter_model.safetensors)");
     }
-    JsonNode j = JSON.readTree(file.toFile());
+    JsonNode j;
+    try (JsonParser p = JSON.createParser(file.toFile())) {
+      try {
+        j = JSON.readTree(p);
+      } catch (JsonProcessingException e) {
+        // Jackson's limits (nesting depth, number and string length) raise without a location: the parser's is it.
+        JsonLocation l = e.getLocation() != null ? e.getLocation() : p.currentLocation();
+        throw new IOException(file + (l == null || l.getLineNr() < 1 ? "" : ":" + l.getLineNr() + ":"
+            + Math.max(1, l.getColumnNr())) + ": not valid JSON: " + e.getOriginalMessage(), e);
+      }
+    } catch (CharConversionException e) {
+      // Jackson takes a file that starts with NUL bytes for UTF-32 and then finds it is not
+      throw new IOException(file + ": not valid JSON: not UTF-8 text (" + e.getMessage() + ")", e);
+    }
     if (j == null || !j.isObject()) {
       throw new IOException(file + ": not a JSON object");
     }
@@ -161,16 +178,19 @@ final class AdapterFiles {
     JsonNode dropout = j.get("lora_dropout");
     b.loraDropout(dropout == null || dropout.isNull() ? 0.0 : number(j, "lora_dropout", file));
     JsonNode targets = j.get("target_modules");
-    if (targets == null || targets.isNull()) {
-      b.targetModules(new TargetModules.ArchitectureDefault());
-    } else if (targets.isTextual()) {
-      b.targetModules(TargetModules.parse(targets.asText()));
-    } else if (targets.isArray()) {
-      List<String> names = new ArrayList<>();
-      targets.forEach(t -> names.add(t.asText()));
-      b.targetModules(new TargetModules.Names(names));
-    } else {
-      throw new IOException(file + ": target_modules is " + targets + "; expected a list of names or a string");
+    try {
+      if (targets == null || targets.isNull()) {
+        b.targetModules(new TargetModules.ArchitectureDefault());
+      } else if (targets.isTextual()) {
+        b.targetModules(TargetModules.parse(targets.asText()));
+      } else if (targets.isArray()) {
+        b.targetModules(new TargetModules.Names(names(targets, "target_modules", file)));
+      } else {
+        throw new IOException(file + ": target_modules is " + targets + "; expected a list of names or a string");
+      }
+    } catch (IllegalArgumentException e) {
+      // an empty or blank name, a regex that does not compile
+      throw new IOException(file + ": " + e.getMessage(), e);
     }
     JsonNode bias = j.get("bias");
     if (bias != null && !bias.isNull() && !bias.asText().equals("none")) {
@@ -181,9 +201,9 @@ final class AdapterFiles {
     b.useRslora(rs != null && rs.asBoolean(false));
     JsonNode save = j.get("modules_to_save");
     if (save != null && save.isArray()) {
-      List<String> names = new ArrayList<>();
-      save.forEach(t -> names.add(t.asText()));
-      b.modulesToSave(names);
+      b.modulesToSave(names(save, "modules_to_save", file));
+    } else if (save != null && !save.isNull()) {
+      throw new IOException(file + ": modules_to_save is " + save + "; expected a list of module names or null");
     }
     JsonNode init = j.get("init_lora_weights");
     if (init == null || init.isNull() || (init.isBoolean() && init.asBoolean())) {
@@ -213,17 +233,18 @@ final class AdapterFiles {
 
   static LoraAdapter load(TransformerModel model, Path dir) throws IOException {
     LoraConfig config = readConfig(dir.resolve(CONFIG), model);
-    LoraAdapter adapter;
-    try {
-      adapter = LoraAdapter.apply(model, config);
-    } catch (IllegalArgumentException e) {
-      throw new IOException(dir.resolve(CONFIG) + ": " + e.getMessage(), e);
-    }
     Path weights = dir.resolve(WEIGHTS);
     if (!Files.isRegularFile(weights)) {
       throw new IOException(weights + ": missing (adapter_model.bin is not read; save with safe_serialization)");
     }
     try (SafetensorsReader r = SafetensorsReader.open(weights)) {
+      checkRank(r, config, weights);
+      LoraAdapter adapter;
+      try {
+        adapter = LoraAdapter.apply(model, config);
+      } catch (IllegalArgumentException e) {
+        throw new IOException(dir.resolve(CONFIG) + ": " + e.getMessage(), e);
+      }
       Map<String, Parameter> want = new LinkedHashMap<>();
       for (Parameter p : adapter.trainableParameters()) {
         want.put(p.name(), p);
@@ -254,8 +275,30 @@ final class AdapterFiles {
           p.value().set(v);
         }
       }
+      return adapter;
     }
-    return adapter;
+  }
+
+  /**
+   * Every {@code lora_A} tensor of the weights is {@code (r, in)} with the configuration's r. Checked before the
+   * adapter is applied, which takes r × (in + out) floats per module: a rank the weights do not have (a damaged or
+   * hostile {@code r} such as 2147483647) would otherwise overflow that size or exhaust the heap.
+   */
+  private static void checkRank(SafetensorsReader r, LoraConfig config, Path weights) throws IOException {
+    boolean any = false;
+    for (TensorInfo t : r.tensors().values()) {
+      if (t.name().endsWith(".lora_A.weight")) {
+        any = true;
+        if (t.shape().length != 2 || t.shape()[0] != config.r()) {
+          throw new IOException(weights + ": tensor " + t.name() + " has shape " + t.shapeText() + " but " + CONFIG
+              + " says r " + config.r() + " (lora_A is (r, in)); the two files are not of the same adapter");
+        }
+      }
+    }
+    if (!any) {
+      throw new IOException(weights + ": holds no lora_A tensor, so it is no LoRA adapter's weights (its tensors: "
+          + first(new TreeSet<>(r.tensors().keySet())) + ")");
+    }
   }
 
   private static String first(TreeSet<String> names) {
@@ -264,6 +307,19 @@ final class AdapterFiles {
     }
     List<String> l = List.copyOf(names);
     return l.size() > 8 ? l.subList(0, 8) + " and " + (l.size() - 8) + " more" : l.toString();
+  }
+
+  /** The strings of a list of module names; a number, null or list among them is refused, not turned into text. */
+  private static List<String> names(JsonNode list, String key, Path file) throws IOException {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      JsonNode n = list.get(i);
+      if (!n.isTextual()) {
+        throw new IOException(file + ": " + key + "[" + i + "] is " + n + "; expected a module name (a string)");
+      }
+      names.add(n.textValue());
+    }
+    return names;
   }
 
   private static String text(JsonNode j, String key, Path file) throws IOException {
@@ -276,8 +332,10 @@ final class AdapterFiles {
 
   private static int integer(JsonNode j, String key, Path file) throws IOException {
     JsonNode v = j.get(key);
-    if (v == null || !v.isNumber() || v.asDouble() != Math.rint(v.asDouble())) {
-      throw new IOException(file + ": key " + key + " is " + v + "; expected an integer");
+    // canConvertToInt: 4294967300 would otherwise wrap silently to 4
+    if (v == null || !v.isNumber() || v.asDouble() != Math.rint(v.asDouble()) || !v.canConvertToInt()) {
+      throw new IOException(file + ": key " + key + " is " + v + "; expected an integer of at most "
+          + Integer.MAX_VALUE);
     }
     return v.asInt();
   }
