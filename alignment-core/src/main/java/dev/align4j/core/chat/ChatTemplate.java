@@ -4,13 +4,14 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.align4j.core.chat.jinja.Environment;
 import dev.align4j.core.chat.jinja.RenderLimits;
 import dev.align4j.core.chat.jinja.Rendered;
 import dev.align4j.core.chat.jinja.Template;
 import dev.align4j.core.chat.jinja.TemplateException;
+import dev.align4j.core.model.JsonFile;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,6 @@ import java.util.Map;
  * {@code TransformersJinja.environment().withLimits(RenderLimits.defaults().withMaxDepth(1000))}.
  */
 public final class ChatTemplate {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String name;
   private final String source;
@@ -72,15 +72,24 @@ public final class ChatTemplate {
   public static ChatTemplate load(Path modelDir, String templateName, Environment env) throws IOException {
     checkNotNull(modelDir, "modelDir");
     checkArgument(Files.isDirectory(modelDir), "model folder %s does not exist or is not a folder", modelDir);
-    JsonNode config = readJson(modelDir.resolve("tokenizer_config.json"));
-    JsonNode specialMap = readJson(modelDir.resolve("special_tokens_map.json"));
-    Map<String, Object> tokens = SpecialTokens.read(config, specialMap);
+    Path configFile = modelDir.resolve("tokenizer_config.json");
+    Path mapFile = modelDir.resolve("special_tokens_map.json");
+    JsonNode config = readJson(configFile);
+    JsonNode specialMap = readJson(mapFile);
+    Map<String, Object> tokens = SpecialTokens.read(config, configFile, specialMap, mapFile);
     Path jinjaFile = modelDir.resolve("chat_template.jinja");
     if (Files.isRegularFile(jinjaFile)) {
       checkArgument(templateName == null || templateName.equals("default"),
           "%s holds a single template (chat_template.jinja); there is no template named '%s'", modelDir,
           templateName);
-      return new ChatTemplate("default", Files.readString(jinjaFile, StandardCharsets.UTF_8), tokens, env);
+      String source;
+      try {
+        source = Files.readString(jinjaFile, StandardCharsets.UTF_8);
+      } catch (CharacterCodingException e) {
+        throw new IllegalArgumentException(jinjaFile + ": not UTF-8 text (transformers reads it as UTF-8); save it"
+            + " as UTF-8", e);
+      }
+      return new ChatTemplate("default", source, tokens, env);
     }
     JsonNode t = config == null ? null : config.get("chat_template");
     checkArgument(t != null && !t.isNull(), "%s has no chat template (looked for chat_template.jinja and the"
@@ -117,14 +126,15 @@ public final class ChatTemplate {
     return new ChatTemplate("default", source, new LinkedHashMap<>(specialTokens), env);
   }
 
-  private static JsonNode readJson(Path file) throws IOException {
+  /** The file's object, or null when there is no such file; malformed, it is the caller's mistake. */
+  private static JsonNode readJson(Path file) {
     if (!Files.isRegularFile(file)) {
       return null;
     }
     try {
-      return JSON.readTree(file.toFile());
+      return JsonFile.readObject(file);
     } catch (IOException e) {
-      throw new IllegalArgumentException(file + " is not valid JSON: " + e.getMessage(), e);
+      throw new IllegalArgumentException(e.getMessage(), e);   // names the file, and the line of a syntax error
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.align4j.core.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,40 +22,48 @@ final class SpecialTokens {
   /**
    * Reads the tokens from {@code tokenizerConfig}, falling back to {@code specialTokensMap} (either may be null).
    *
+   * @param configFile and {@code mapFile}: the two files, for messages
    * @return variables in transformers' order
+   * @throws IllegalArgumentException naming the file and the key of a token that is neither a string nor an object
+   *     with a string {@code content}
    */
-  static Map<String, Object> read(JsonNode tokenizerConfig, JsonNode specialTokensMap) {
+  static Map<String, Object> read(JsonNode tokenizerConfig, Path configFile, JsonNode specialTokensMap,
+      Path mapFile) {
     Map<String, Object> out = new LinkedHashMap<>();
     for (String name : NAMES) {
-      String v = token(tokenizerConfig == null ? null : tokenizerConfig.get(name));
+      String v = token(tokenizerConfig == null ? null : tokenizerConfig.get(name), configFile, name);
       if (v == null && (tokenizerConfig == null || !tokenizerConfig.has(name)) && specialTokensMap != null) {
-        v = token(specialTokensMap.get(name));
+        v = token(specialTokensMap.get(name), mapFile, name);
       }
       if (v != null) {
         out.put(name, v);
       }
     }
-    JsonNode extra = tokenizerConfig != null && tokenizerConfig.has("additional_special_tokens")
-        ? tokenizerConfig.get("additional_special_tokens")
+    boolean inConfig = tokenizerConfig != null && tokenizerConfig.has("additional_special_tokens");
+    JsonNode extra = inConfig ? tokenizerConfig.get("additional_special_tokens")
         : specialTokensMap == null ? null : specialTokensMap.get("additional_special_tokens");
     if (extra != null && extra.isArray() && !extra.isEmpty()) {
       List<Object> l = new ArrayList<>();
-      extra.forEach(t -> l.add(token(t)));
+      for (int i = 0; i < extra.size(); i++) {
+        l.add(token(extra.get(i), inConfig ? configFile : mapFile, "additional_special_tokens[" + i + "]"));
+      }
       out.put("additional_special_tokens", l);
     }
     return out;
   }
 
-  private static String token(JsonNode n) {
+  private static String token(JsonNode n, Path file, String key) {
     if (n == null || n.isNull()) {
       return null;
     }
     if (n.isTextual()) {
       return n.textValue();
     }
-    if (n.isObject() && n.has("content")) {
-      return n.get("content").asText();
+    if (n.isObject() && n.path("content").isTextual()) {
+      return n.get("content").textValue();
     }
-    throw new IllegalArgumentException("a special token must be a string or an object with \"content\", got " + n);
+    String found = n.toString();
+    throw new IllegalArgumentException(file + ": " + key + " must be a string or an AddedToken object with a string"
+        + " \"content\", got " + (found.length() <= 200 ? found : found.substring(0, 200) + "..."));
   }
 }

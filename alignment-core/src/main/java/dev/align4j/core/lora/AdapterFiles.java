@@ -3,9 +3,6 @@ package dev.align4j.core.lora;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -13,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.core.model.Gpt2Config;
 import dev.align4j.core.model.HeadKind;
+import dev.align4j.core.model.JsonFile;
 import dev.align4j.core.model.Parameter;
 import dev.align4j.core.model.TokenizerFiles;
 import dev.align4j.core.model.TransformerModel;
@@ -20,7 +18,6 @@ import dev.align4j.core.model.safetensors.SafetensorsReader;
 import dev.align4j.core.model.safetensors.SafetensorsWriter;
 import dev.align4j.core.model.safetensors.TensorInfo;
 import dev.align4j.core.run.AtomicFiles;
-import java.io.CharConversionException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,23 +133,7 @@ final class AdapterFiles {
       throw new IOException(file + ": missing (an adapter folder as PEFT saves one holds adapter_config.json and"
           + " adapter_model.safetensors)");
     }
-    JsonNode j;
-    try (JsonParser p = JSON.createParser(file.toFile())) {
-      try {
-        j = JSON.readTree(p);
-      } catch (JsonProcessingException e) {
-        // Jackson's limits (nesting depth, number and string length) raise without a location: the parser's is it.
-        JsonLocation l = e.getLocation() != null ? e.getLocation() : p.currentLocation();
-        throw new IOException(file + (l == null || l.getLineNr() < 1 ? "" : ":" + l.getLineNr() + ":"
-            + Math.max(1, l.getColumnNr())) + ": not valid JSON: " + e.getOriginalMessage(), e);
-      }
-    } catch (CharConversionException e) {
-      // Jackson takes a file that starts with NUL bytes for UTF-32 and then finds it is not
-      throw new IOException(file + ": not valid JSON: not UTF-8 text (" + e.getMessage() + ")", e);
-    }
-    if (j == null || !j.isObject()) {
-      throw new IOException(file + ": not a JSON object");
-    }
+    JsonNode j = JsonFile.readObject(file);
     String peftType = text(j, "peft_type", file);
     if (!"LORA".equals(peftType)) {
       throw new IOException(file + ": peft_type is " + peftType + "; align4j reads LORA adapters only");

@@ -19,10 +19,7 @@ public final class HfConfigJson {
 
   /** Reads and validates {@code file}. */
   public static ModelConfig read(Path file) throws IOException {
-    JsonNode root = JSON.readTree(file.toFile());
-    if (root == null || !root.isObject()) {
-      throw new IOException(file + ": not a JSON object");
-    }
+    JsonNode root = JsonFile.readObject(file);
     Reader r = new Reader(file, root);
     String type = r.string("model_type", "");
     try {

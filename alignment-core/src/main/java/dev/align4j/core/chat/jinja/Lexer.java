@@ -194,7 +194,7 @@ final class Lexer {
         throw new TemplateException(TemplateException.Kind.SYNTAX, line,
             "unexpected char '" + c + "' at " + pos);
       }
-      checkBalance(balance, op);
+      checkBalance(balance, op, line);
       emit(Type.OPERATOR, op, line);
       pos += op.length();
     }
@@ -230,7 +230,7 @@ final class Lexer {
     pos = end;
   }
 
-  private static void checkBalance(Deque<Character> balance, String op) {
+  private static void checkBalance(Deque<Character> balance, String op, int line) {
     switch (op) {
       case "{":
         balance.push('}');
@@ -245,11 +245,11 @@ final class Lexer {
       case ")":
       case "]":
         if (balance.isEmpty()) {
-          throw new TemplateException(TemplateException.Kind.SYNTAX, 0, "unexpected '" + op + "'");
+          throw new TemplateException(TemplateException.Kind.SYNTAX, line, "unexpected '" + op + "'");
         }
         char expected = balance.pop();
         if (expected != op.charAt(0)) {
-          throw new TemplateException(TemplateException.Kind.SYNTAX, 0,
+          throw new TemplateException(TemplateException.Kind.SYNTAX, line,
               "unexpected '" + op + "', expected '" + expected + "'");
         }
         break;

@@ -4,6 +4,7 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.align4j.core.model.JsonFile;
 import dev.align4j.core.runtime.DjlSetup;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -108,7 +109,7 @@ public final class TextTokenizer implements AutoCloseable {
   }
 
   private static JsonNode readOrEmpty(Path p) throws IOException {
-    return Files.isRegularFile(p) ? JSON.readTree(p.toFile()) : JSON.createObjectNode();
+    return Files.isRegularFile(p) ? JsonFile.readObject(p) : JSON.createObjectNode();
   }
 
   /** The id of a special token given as a string or an AddedToken object, if it encodes to exactly one id. */
