@@ -62,7 +62,10 @@ final class SpecialTokens {
     if (n.isObject() && n.path("content").isTextual()) {
       return n.get("content").textValue();
     }
-    String found = n.toString();
+    // a large array or object is described, not serialized: a hostile file could make toString take seconds
+    String found = n.isContainerNode() && n.size() > 20
+        ? (n.isArray() ? "an array of " + n.size() + " elements" : "an object of " + n.size() + " fields")
+        : n.toString();
     throw new IllegalArgumentException(file + ": " + key + " must be a string or an AddedToken object with a string"
         + " \"content\", got " + (found.length() <= 200 ? found : found.substring(0, 200) + "..."));
   }

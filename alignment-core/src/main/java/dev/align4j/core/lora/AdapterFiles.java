@@ -149,7 +149,8 @@ final class AdapterFiles {
       boolean unset = v == null || v.isNull() || (v.isBoolean() && !v.asBoolean()) || (v.isContainerNode()
           && v.isEmpty()) || (v.isTextual() && v.asText().isEmpty());
       if (!unset) {
-        throw new IOException(file + ": " + key + " is " + v + "; align4j does not implement that LoRA option"
+        throw new IOException(file + ": " + key + " is " + preview(v)
+            + "; align4j does not implement that LoRA option"
             + " (merge the adapter in PEFT with merge_and_unload and load the merged model instead)");
       }
     }
@@ -167,7 +168,8 @@ final class AdapterFiles {
       } else if (targets.isArray()) {
         b.targetModules(new TargetModules.Names(names(targets, "target_modules", file)));
       } else {
-        throw new IOException(file + ": target_modules is " + targets + "; expected a list of names or a string");
+        throw new IOException(file + ": target_modules is " + preview(targets)
+            + "; expected a list of names or a string");
       }
     } catch (IllegalArgumentException e) {
       // an empty or blank name, a regex that does not compile
@@ -296,7 +298,8 @@ final class AdapterFiles {
     for (int i = 0; i < list.size(); i++) {
       JsonNode n = list.get(i);
       if (!n.isTextual()) {
-        throw new IOException(file + ": " + key + "[" + i + "] is " + n + "; expected a module name (a string)");
+        throw new IOException(file + ": " + key + "[" + i + "] is " + preview(n)
+            + "; expected a module name (a string)");
       }
       names.add(n.textValue());
     }
@@ -306,7 +309,7 @@ final class AdapterFiles {
   private static String text(JsonNode j, String key, Path file) throws IOException {
     JsonNode v = j.get(key);
     if (v == null || !v.isTextual()) {
-      throw new IOException(file + ": key " + key + " is " + v + "; expected a string");
+      throw new IOException(file + ": key " + key + " is " + described(v) + "; expected a string");
     }
     return v.asText();
   }
@@ -315,7 +318,8 @@ final class AdapterFiles {
     JsonNode v = j.get(key);
     // canConvertToInt: 4294967300 would otherwise wrap silently to 4
     if (v == null || !v.isNumber() || v.asDouble() != Math.rint(v.asDouble()) || !v.canConvertToInt()) {
-      throw new IOException(file + ": key " + key + " is " + v + "; expected an integer of at most "
+      throw new IOException(file + ": key " + key + " is " + described(v)
+          + "; expected an integer of at most "
           + Integer.MAX_VALUE);
     }
     return v.asInt();
@@ -324,8 +328,21 @@ final class AdapterFiles {
   private static double number(JsonNode j, String key, Path file) throws IOException {
     JsonNode v = j.get(key);
     if (v == null || !v.isNumber()) {
-      throw new IOException(file + ": key " + key + " is " + v + "; expected a number");
+      throw new IOException(file + ": key " + key + " is " + described(v) + "; expected a number");
     }
     return v.asDouble();
+  }
+
+  private static String described(JsonNode v) {
+    return v == null ? "null" : preview(v);
+  }
+
+  /** A JSON value for a message: its type and size when it is large, so a hostile file cannot make the message huge. */
+  static String preview(JsonNode n) {
+    if (n.isContainerNode() && n.size() > 20) {
+      return (n.isArray() ? "an array of " : "an object of ") + n.size() + (n.isArray() ? " elements" : " fields");
+    }
+    String s = n.toString();
+    return s.length() <= 200 ? s : s.substring(0, 200) + "...";
   }
 }

@@ -42,12 +42,20 @@ public sealed interface TargetModules {
    * @param pattern e.g. {@code .*\.(q_proj|v_proj)}
    */
   record Regex(String pattern) implements TargetModules {
+    /** The longest pattern compiled: PEFT's are a few dozen characters; a hostile file's could take seconds. */
+    public static final int MAX_CHARS = 10_000;
+
     public Regex {
       checkNotNull(pattern, "pattern");
+      if (pattern.length() > MAX_CHARS) {
+        throw new IllegalArgumentException(String.format("target_modules regex is %,d characters; at most %,d are"
+            + " read (give a list of module names instead)", pattern.length(), MAX_CHARS));
+      }
       try {
         Pattern.compile(pattern);
       } catch (PatternSyntaxException e) {
-        throw new IllegalArgumentException("target_modules regex " + pattern + " does not compile: "
+        String shown = pattern.length() <= 200 ? pattern : pattern.substring(0, 200) + "...";
+        throw new IllegalArgumentException("target_modules regex " + shown + " does not compile: "
             + e.getDescription(), e);
       }
     }
