@@ -28,7 +28,7 @@ class SafetensorsCorruptionProperties {
 
   enum Corruption { TRUNCATE, FLIP_HEADER_BYTES, HEADER_LENGTH, EDIT_NUMBER, APPEND_GARBAGE }
 
-  @Property(tries = 300)
+  @Property(tries = 1000)   // issue 14: every parser's fuzz runs at least 1,000 tries in the default suite
   void corruptFilesFailCleanly(@ForAll Corruption kind, @ForAll long seed, @ForAll @IntRange(min = 1, max = 8)
       int edits) throws Exception {
     Random rnd = new Random(seed);
