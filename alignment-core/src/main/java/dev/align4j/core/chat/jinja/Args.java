@@ -1,6 +1,7 @@
 package dev.align4j.core.chat.jinja;
 
 import dev.align4j.core.chat.jinja.TemplateException.Kind;
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 
@@ -50,7 +51,9 @@ final class Args {
       throw new TemplateException(Kind.TYPE, 0, function + "() argument '" + name + "' must be int, not "
           + Py.typeName(v));
     }
-    return Py.toBig(v).longValue();
+    // saturated, not wrapped: 10 ** 20 is a very large count, never a negative one
+    BigInteger b = Py.toBig(v);
+    return b.bitLength() < 64 ? b.longValue() : b.signum() > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
   }
 
   boolean bool(int i, String name, boolean dflt) {

@@ -86,6 +86,7 @@ final class Filters {
       for (int i = 0; i < items.size(); i++) {
         Object item = attribute == null ? items.get(i) : attribute(items.get(i), attribute);
         b.append(i > 0 ? sep : "").append(Py.str(item));
+        RenderBudget.building(b.length());
       }
       return b.toString();
     });
@@ -303,7 +304,14 @@ final class Filters {
   private static Object indent(Object v, List<Object> a, Map<String, Object> k, Environment e) {
     Args x = new Args("indent", a, k, 3);
     Object width = x.get(0, "width", 4L);
-    String indention = width instanceof String ? (String) width : " ".repeat((int) Py.toBig(width).longValue());
+    String indention;
+    if (width instanceof String) {
+      indention = (String) width;
+    } else {
+      long n = x.integer(0, "width", 4L);
+      RenderBudget.building(n);
+      indention = " ".repeat((int) Math.max(0, n));     // Python: " " * -5 is ""
+    }
     boolean first = x.bool(1, "first", false);
     boolean blank = x.bool(2, "blank", false);
     String s = Py.str(v) + "\n";
@@ -332,11 +340,19 @@ final class Filters {
 
   private static Object round(Object v, List<Object> a, Map<String, Object> k, Environment e) {
     Args x = new Args("round", a, k, 2);
-    int precision = (int) x.integer(0, "precision", 0);
+    // CPython's float.__round__ returns the float itself past 323 digits and a zero past -308: clamped, 10 ** 20
+    // digits neither wraps around as a long nor asks BigDecimal for an impossible scale
+    int precision = (int) Math.max(-400, Math.min(400, x.integer(0, "precision", 0)));
     String method = x.string(1, "method", "common");
     double d = Py.toDouble(v);
     switch (method) {
       case "common":
+        if (!Double.isFinite(d) || precision > 330) {
+          return d;                      // round(inf) and round(nan) are themselves; BigDecimal has no such values
+        }
+        if (precision < -330) {
+          return 0.0 * d;
+        }
         // Python's round(): half-even on the exact binary value, so round(2.675, 2) == 2.67 and round(2.5) == 2.0
         return new BigDecimal(d).setScale(precision, RoundingMode.HALF_EVEN).doubleValue();
       case "ceil":
@@ -367,17 +383,35 @@ final class Filters {
       return Py.normalize(Py.toBig(v));
     }
     if (v instanceof Double) {
-      return Py.normalize(new BigDecimal((Double) v).toBigInteger());
+      return floatToInt((Double) v, dflt);
     }
     String s = Py.str(v).strip().replace("_", "");
     try {
       return Py.normalize(new java.math.BigInteger(s, base));
     } catch (NumberFormatException ex) {
+      BigDecimal d;
       try {
-        return Py.normalize(new BigDecimal(s).toBigInteger());
+        d = new BigDecimal(s);
       } catch (NumberFormatException ex2) {
         return dflt;
       }
+      // jinja2 falls back to int(float(s)): past a float's range that is int(inf), an OverflowError, where
+      // BigDecimal would spell out 10 ** 999999999
+      if (d.precision() - d.scale() > 309) {
+        throw new TemplateException(Kind.TYPE, 0, "OverflowError: cannot convert float infinity to integer");
+      }
+      return Py.normalize(d.toBigInteger());
     }
+  }
+
+  /** jinja2's {@code int(x)} of a float: NaN gives the default (a ValueError it catches), infinity fails. */
+  private static Object floatToInt(double d, Object dflt) {
+    if (Double.isNaN(d)) {
+      return dflt;
+    }
+    if (Double.isInfinite(d)) {
+      throw new TemplateException(Kind.TYPE, 0, "OverflowError: cannot convert float infinity to integer");
+    }
+    return Py.normalize(new BigDecimal(d).toBigInteger());
   }
 }

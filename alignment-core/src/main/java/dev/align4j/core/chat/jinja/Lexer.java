@@ -360,7 +360,12 @@ final class Lexer {
     if (h.length() != digits || !h.chars().allMatch(ch -> Character.digit(ch, 16) >= 0)) {
       throw new TemplateException(TemplateException.Kind.SYNTAX, line, "truncated escape sequence in string literal");
     }
-    b.appendCodePoint(Integer.parseInt(h, 16));
+    long cp = Long.parseLong(h, 16);       // up to 8 digits: FFFFFFFF does not fit an int
+    if (cp > Character.MAX_CODE_POINT) {
+      throw new TemplateException(TemplateException.Kind.SYNTAX, line, "illegal Unicode character \\U" + h
+          + " in string literal (the largest is \\U0010ffff)");
+    }
+    b.appendCodePoint((int) cp);
     return at + digits;
   }
 

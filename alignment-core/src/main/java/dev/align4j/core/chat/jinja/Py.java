@@ -135,6 +135,9 @@ final class Py {
       return (Boolean) o ? "True" : "False";
     }
     if (isInt(o)) {
+      if (o instanceof BigInteger && ((BigInteger) o).bitLength() > RenderBudget.EXPENSIVE) {
+        RenderBudget.expensive();        // the digits of a 2 ** 20-bit int take a second
+      }
       return o.toString();
     }
     if (o instanceof Double) {
@@ -148,6 +151,7 @@ final class Py {
       StringBuilder b = new StringBuilder("(");
       for (int i = 0; i < l.size(); i++) {
         b.append(i > 0 ? ", " : "").append(repr(l.get(i)));
+        RenderBudget.building(b.length());
       }
       return b.append(l.size() == 1 ? ",)" : ")").toString();
     }
@@ -156,6 +160,7 @@ final class Py {
       List<?> l = (List<?>) o;
       for (int i = 0; i < l.size(); i++) {
         b.append(i > 0 ? ", " : "").append(repr(l.get(i)));
+        RenderBudget.building(b.length());
       }
       return b.append(']').toString();
     }
@@ -164,6 +169,7 @@ final class Py {
       boolean first = true;
       for (Map.Entry<?, ?> e : ((Map<?, ?>) o).entrySet()) {
         b.append(first ? "" : ", ").append(repr(e.getKey())).append(": ").append(repr(e.getValue()));
+        RenderBudget.building(b.length());
         first = false;
       }
       return b.append('}').toString();
@@ -176,9 +182,17 @@ final class Py {
 
   /** Python's repr of a str: single quotes unless the text has ' and no ", escapes for non-printables. */
   static String stringRepr(String s) {
+    if (plainAscii(s)) {
+      return "'" + s + "'";              // the common case, without the code-point walk below
+    }
     char quote = s.indexOf('\'') >= 0 && s.indexOf('"') < 0 ? '"' : '\'';
     StringBuilder b = new StringBuilder().append(quote);
+    RenderBudget.building(s.length() + 2L);
+    int[] seen = {0};
     s.codePoints().forEach(cp -> {
+      if ((++seen[0] & 0xfff) == 0) {
+        RenderBudget.building(b.length());     // escapes make a repr up to 10 times its string
+      }
       if (cp == quote || cp == '\\') {
         b.append('\\').appendCodePoint(cp);
       } else if (cp == '\t') {
@@ -200,6 +214,17 @@ final class Py {
       }
     });
     return b.append(quote).toString();
+  }
+
+  /** Printable ASCII without a quote or backslash: its repr is itself in single quotes. */
+  private static boolean plainAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c > 0x7e || c == '\'' || c == '\\') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isPrintable(int cp) {
@@ -461,11 +486,14 @@ final class Py {
     }
     if (a instanceof String) {
       if (b instanceof String) {
+        RenderBudget.building((long) ((String) a).length() + ((String) b).length());
         return (String) a + b;
       }
       throw typeError("can only concatenate str (not \"" + typeName(b) + "\") to str");
     }
     if (a instanceof List && b instanceof List && (a instanceof PyTuple) == (b instanceof PyTuple)) {
+      // before building: a list doubled 40 times by ns.l = ns.l + ns.l is 2 ** 40 items
+      RenderBudget.buildingList((long) ((List<?>) a).size() + ((List<?>) b).size());
       List<Object> r = new ArrayList<>((List<?>) a);
       r.addAll((List<?>) b);
       return a instanceof PyTuple ? new PyTuple(r) : r;
@@ -493,9 +521,12 @@ final class Py {
     if (seq instanceof String) {
       return ((String) seq).repeat(Math.max(0, n));
     }
-    List<Object> r = new ArrayList<>();
+    // presized: the budget has already capped n × size at maxOutputChars, and growing a list of ten million by
+    // doubling copies it over and over
+    List<?> l = (List<?>) seq;
+    List<Object> r = new ArrayList<>((int) Math.min(Integer.MAX_VALUE - 8, Math.max(0L, (long) n * l.size())));
     for (int i = 0; i < n; i++) {
-      r.addAll((List<?>) seq);
+      r.addAll(l);
     }
     return seq instanceof PyTuple ? new PyTuple(r) : r;
   }
@@ -541,7 +572,9 @@ final class Py {
     switch (op) {
       case "+": return normalize(x.add(y));
       case "-": return normalize(x.subtract(y));
-      case "*": return normalize(x.multiply(y));
+      case "*":
+        checkIntSize((double) x.bitLength() + y.bitLength() - 1, "*");
+        return normalize(x.multiply(y));
       case "//": {
         zeroCheck(y.signum(), "integer division or modulo by zero");
         BigInteger[] qr = x.divideAndRemainder(y);
@@ -557,9 +590,32 @@ final class Py {
         if (y.signum() < 0) {
           return Math.pow(x.doubleValue(), y.doubleValue());
         }
+        if (x.abs().compareTo(BigInteger.ONE) <= 0) {
+          // 0, 1 and -1 to any power, with an exponent too large for BigInteger.pow's int
+          return x.signum() == 0 ? (y.signum() == 0 ? 1L : 0L) : x.signum() > 0 || !y.testBit(0) ? 1L : -1L;
+        }
+        checkIntSize((x.bitLength() - 1) * y.doubleValue(), "**");
         return normalize(x.pow(y.intValueExact()));
       default:
         throw unsupported(op, a, b);
+    }
+  }
+
+  /**
+   * The largest int a template may compute, in bits: 1,048,576 (315,653 decimal digits). Python has no such limit,
+   * but one BigInteger operation cannot be interrupted by {@code maxWallTime}, and {@code 3 ** 100000000} takes
+   * minutes (a 2 ** 20-bit power takes milliseconds); Python 3.11 cannot print an int of more than 4300 digits either.
+   */
+  static final int MAX_INT_BITS = 1 << 20;
+
+  private static void checkIntSize(double bits, String op) {
+    if (bits > RenderBudget.EXPENSIVE) {
+      RenderBudget.expensive();
+    }
+    if (bits > MAX_INT_BITS) {
+      throw typeError("OverflowError: '" + op + "' would give an int of about " + (long) bits + " bits; align4j's"
+          + " templates compute ints of at most " + MAX_INT_BITS + " bits (" + (long) (MAX_INT_BITS * Math.log10(2))
+          + " digits)");
     }
   }
 

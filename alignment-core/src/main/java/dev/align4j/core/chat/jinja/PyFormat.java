@@ -47,8 +47,8 @@ final class PyFormat {
         v = v == NONE ? null : v;
       }
       String flags = m.group(3);
-      int width = m.group(4) == null || m.group(4).equals("*") ? 0 : Integer.parseInt(m.group(4));
-      Integer precision = m.group(5) == null ? null : Integer.parseInt(m.group(5));
+      int width = m.group(4) == null || m.group(4).equals("*") ? 0 : size(m.group(4));
+      Integer precision = m.group(5) == null ? null : size(m.group(5));
       String body = convert(v, conv, precision, flags.contains("+") ? "+" : flags.contains(" ") ? " " : "");
       boolean left = flags.contains("-");
       boolean zero = flags.contains("0") && !left && conv != 's' && conv != 'r';
@@ -64,6 +64,23 @@ final class PyFormat {
   }
 
   private static final Object NONE = new Object();
+  /** More than the fractional digits of any double's exact value (the smallest subnormal has 1074). */
+  private static final int EXACT_FRACTION_DIGITS = 1100;
+
+  /**
+   * A width or precision of a format: at most maxOutputChars, since the text it makes is at least that long, checked
+   * before anything is built ({@code '%.999999999f'} and {@code '{:>99999999999}'} would otherwise take gigabytes or
+   * overflow an int).
+   */
+  private static int size(String digits) {
+    long n = digits.length() > 18 ? Long.MAX_VALUE : Long.parseLong(digits);
+    RenderBudget.building(n);
+    if (n > Integer.MAX_VALUE) {
+      // outside a render there is no budget; Python says "width too big" past sys.maxsize
+      throw new TemplateException(Kind.TYPE, 0, "ValueError: width or precision too big: " + digits);
+    }
+    return (int) n;
+  }
 
   private static String convert(Object v, char conv, Integer precision, String sign) {
     switch (conv) {
@@ -76,14 +93,26 @@ final class PyFormat {
       case 'd':
       case 'i':
         requireNumber(v, conv);
+        if (v instanceof Double && !Double.isFinite((Double) v)) {
+          throw new TemplateException(Kind.TYPE, 0, (Double.isNaN((Double) v) ? "ValueError: cannot convert float"
+              + " NaN to integer" : "OverflowError: cannot convert float infinity to integer"));
+        }
         String d = v instanceof Double ? new BigDecimal((Double) v).setScale(0, RoundingMode.DOWN).toBigInteger()
             .toString() : Py.toBig(v).toString();
         return d.startsWith("-") ? d : sign + d;
       case 'f':
       case 'F': {
         requireNumber(v, conv);
-        String f = new BigDecimal(Py.toDouble(v)).setScale(precision == null ? 6 : precision, RoundingMode.HALF_EVEN)
-            .toPlainString();
+        double x = Py.toDouble(v);
+        if (!Double.isFinite(x)) {
+          String t = Double.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf";     // as Python prints them
+          return t.startsWith("-") ? t : sign + t;
+        }
+        // A double's exact value has at most 1074 fractional digits: past them the digits are zeros, appended
+        // rather than computed ('%.1000000f' would otherwise take BigDecimal seconds)
+        int p = precision == null ? 6 : precision;
+        String f = new BigDecimal(x).setScale(Math.min(p, EXACT_FRACTION_DIGITS), RoundingMode.HALF_EVEN)
+            .toPlainString() + (p > EXACT_FRACTION_DIGITS ? "0".repeat(p - EXACT_FRACTION_DIGITS) : "");
         return f.startsWith("-") ? f : sign + f;
       }
       case 'x':
@@ -199,10 +228,10 @@ final class PyFormat {
       throw new TemplateException(Kind.UNSUPPORTED, 0, "the format spec '" + spec + "' is not supported");
     }
     char type = m.group(8) == null ? (v instanceof String ? 's' : Py.isInt(v) ? 'd' : 's') : m.group(8).charAt(0);
-    Integer precision = m.group(7) == null ? null : Integer.parseInt(m.group(7));
+    Integer precision = m.group(7) == null ? null : size(m.group(7));
     String body = type == 's' && !(v instanceof String) && precision == null ? Py.str(v)
         : convert(v, type, precision, m.group(3) == null || m.group(3).equals("-") ? "" : m.group(3));
-    int width = m.group(5) == null ? 0 : Integer.parseInt(m.group(5));
+    int width = m.group(5) == null ? 0 : size(m.group(5));
     char align = m.group(2) != null ? m.group(2).charAt(0) : m.group(4) != null ? '=' : v instanceof String ? '<' : '>';
     char fill = m.group(1) != null ? m.group(1).charAt(0) : m.group(4) != null ? '0' : ' ';
     return pad(body, width, align, fill);

@@ -209,10 +209,11 @@ final class PyMethods {
       }
       case "zfill": {
         long width = new Args(name, args, kwargs, 1).integer(0, "width", 0);
-        int pad = (int) width - Py.len(s);
-        if (pad <= 0) {
+        if (width <= Py.len(s)) {
           return s;
         }
+        RenderBudget.building(width);       // before building: 'x'.zfill(10 ** 9) is a gigabyte
+        int pad = (int) width - Py.len(s);
         boolean sign = !s.isEmpty() && (s.charAt(0) == '+' || s.charAt(0) == '-');
         return sign ? s.charAt(0) + "0".repeat(pad) + s.substring(1) : "0".repeat(pad) + s;
       }
@@ -220,11 +221,13 @@ final class PyMethods {
       case "ljust":
       case "rjust": {
         Args a = new Args(name, args, kwargs, 2);
-        int pad = (int) a.integer(0, "width", 0) - Py.len(s);
+        long width = a.integer(0, "width", 0);
         String fill = a.string(1, "fillchar", " ");
-        if (pad <= 0) {
+        if (width <= Py.len(s)) {
           return s;
         }
+        RenderBudget.building(width);       // before building: 'x'.center(10 ** 9) is a gigabyte
+        int pad = (int) width - Py.len(s);
         if (name.equals("ljust")) {
           return s + fill.repeat(pad);
         }

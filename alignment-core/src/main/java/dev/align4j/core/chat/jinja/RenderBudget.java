@@ -21,9 +21,83 @@ final class RenderBudget {
   private long loopSteps;
   private long ticks;
 
+  /**
+   * The budget of the render running on this thread, for the value helpers ({@link Py#repr}, padding, joining, format
+   * widths) that build a string piece by piece without a line of their own: they check its length as they go, so that
+   * a repr of ten million list items or {@code 'x'.zfill(10 ** 9)} is refused before it is built, not after.
+   */
+  private static final ThreadLocal<RenderBudget> CURRENT = new ThreadLocal<>();
+
   RenderBudget(RenderLimits limits) {
     this.limits = limits;
     this.wallNanos = saturatedNanos(limits.maxWallTime());
+  }
+
+  /** Makes this the thread's current budget until {@link #close}; returns the one it replaces (null outside a render). */
+  RenderBudget open() {
+    RenderBudget previous = CURRENT.get();
+    CURRENT.set(this);
+    return previous;
+  }
+
+  /** Restores the budget {@link #open} replaced. */
+  static void close(RenderBudget previous) {
+    if (previous == null) {
+      CURRENT.remove();
+    } else {
+      CURRENT.set(previous);
+    }
+  }
+
+  /**
+   * Fails when a string about to be built, or being built, would be longer than {@code maxOutputChars}, and now and
+   * then when the render is out of time. A no-op outside a render (a compile, a test of a helper). The line is 0: the
+   * statement that called the helper adds its own ({@link TemplateException#atLine}).
+   */
+  static void building(long length) {
+    building(length, "characters");
+  }
+
+  /** As {@link #building(long)} for a list, whose items count as characters do (as for {@code '*'}). */
+  static void buildingList(long items) {
+    building(items, "list items");
+  }
+
+  private static void building(long size, String unit) {
+    RenderBudget b = CURRENT.get();
+    if (b != null) {
+      if (size > b.limits.maxOutputChars()) {
+        throw TemplateException.overLimit(Limit.OUTPUT_CHARS, 0, "the template builds a string or list of " + size
+            + " " + unit + ", more than maxOutputChars = " + b.limits.maxOutputChars() + "; "
+            + Limit.OUTPUT_CHARS.remedy());
+      }
+      if (size > EXPENSIVE) {
+        b.clock(0);
+      } else {
+        b.tick(0);
+      }
+    }
+  }
+
+  /** Sizes past which one operation takes long enough (milliseconds and more) to read the clock at every one. */
+  static final long EXPENSIVE = 1 << 16;
+
+  /**
+   * Reads the clock now, for an operation that {@link #tick} would let 63 times more of pass unchecked: a big int's
+   * power or product, a string of megabytes. A no-op outside a render.
+   */
+  static void expensive() {
+    RenderBudget b = CURRENT.get();
+    if (b != null) {
+      b.clock(0);
+    }
+  }
+
+  private void clock(int line) {
+    if (System.nanoTime() - startNanos > wallNanos) {
+      throw TemplateException.overLimit(Limit.WALL_TIME, line, "rendering took longer than maxWallTime = "
+          + human(limits.maxWallTime()) + "; " + Limit.WALL_TIME.remedy());
+    }
   }
 
   private static long saturatedNanos(Duration d) {
@@ -56,9 +130,8 @@ final class RenderBudget {
 
   /** A unit of work that reads the clock every {@link #CLOCK_EVERY} calls. */
   void tick(int line) {
-    if ((++ticks & (CLOCK_EVERY - 1)) == 0 && System.nanoTime() - startNanos > wallNanos) {
-      throw TemplateException.overLimit(Limit.WALL_TIME, line, "rendering took longer than maxWallTime = "
-          + human(limits.maxWallTime()) + "; " + Limit.WALL_TIME.remedy());
+    if ((++ticks & (CLOCK_EVERY - 1)) == 0) {
+      clock(line);
     }
   }
 

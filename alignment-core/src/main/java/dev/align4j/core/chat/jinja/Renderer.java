@@ -67,12 +67,15 @@ final class Renderer {
   }
 
   Rendered run(List<Stmt> body) {
+    RenderBudget previous = budget.open();
     try {
       exec(body, top, root);
     } catch (StackOverflowError e) {
       // the depth limit should fire first; this catches what it does not count, e.g. the repr of a list nested
       // 100,000 deep by a loop, or a thread whose stack is too small for maxDepth
       throw budget.stackOverflow(line);
+    } finally {
+      RenderBudget.close(previous);
     }
     return new Rendered(root.toString(), spans);
   }

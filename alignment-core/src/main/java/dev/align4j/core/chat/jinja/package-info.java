@@ -26,8 +26,13 @@
  *   <li>{@code maxOutputChars} (default 10,000,000): the length of the output and of any string the template
  *       builds; {@code 'x' * 10**12} is refused before it is built;
  *   <li>{@code maxWallTime} (default 5 s): read from {@link System#nanoTime()} every 64 statements, loop steps and
- *       filter calls, so a loop that writes nothing stops too.
+ *       filter calls, and before each operation that may take milliseconds (a big int's power, product or digits, a
+ *       string of more than 65,536 chars), so a loop that writes nothing stops too, within one such operation.
  * </ul>
+ *
+ * <p>Besides these, a template computes ints of at most 2<sup>20</sup> bits (315,652 digits): one BigInteger
+ * operation cannot be interrupted, and {@code 3 ** 100000000} would take minutes; going over is an
+ * {@code OverflowError} of kind {@link dev.align4j.core.chat.jinja.TemplateException.Kind#TYPE}.
  *
  * <p>Going over one ends in a {@link dev.align4j.core.chat.jinja.TemplateException} of kind
  * {@link dev.align4j.core.chat.jinja.TemplateException.Kind#LIMIT} whose message names the limit, its value, the
