@@ -55,6 +55,11 @@ final class JsonlLines {
     }
 
     List<Message> messages(String field, JsonNode array) {
+      if (!array.isArray()) {
+        // found by DataFileFuzzProperties: {"messages": {"role": ...}} reached array.get(i) on an object (null)
+        throw error(field, "expected a list of messages, got " + array.getNodeType(),
+            "write \"" + field + "\": [{\"role\": ..., \"content\": ...}]");
+      }
       if (array.isEmpty()) {
         throw error(field, "the list of messages is empty", "give at least one message");
       }
