@@ -115,10 +115,17 @@ public final class OpenAiChatModel implements ChatModel {
     return new OpenAiChatModel(config, ApiKey.resolve(config.apiKeyEnv(), environment));
   }
 
+  /**
+   * The stack of a call's thread. The SDK parses a response body on the calling thread, and its JsonValue recurses
+   * some five frames per level of nesting: a body nested 900 deep, which Jackson's limit of 1000 lets through,
+   * overflows a default 1 MiB stack (found by {@code OpenAiResponseFuzzProperties}); 16 MiB holds Jackson's limit.
+   */
+  private static final long CALL_STACK_BYTES = 16L << 20;
+
   private static ThreadFactory threads(String model) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
-      Thread t = new Thread(r, "align4j-openai-" + model + "-" + n.incrementAndGet());
+      Thread t = new Thread(null, r, "align4j-openai-" + model + "-" + n.incrementAndGet(), CALL_STACK_BYTES);
       // a model left open must not keep the JVM alive
       t.setDaemon(true);
       return t;
@@ -253,13 +260,31 @@ public final class OpenAiChatModel implements ChatModel {
       completion = client.chat().completions().create(OpenAiRequests.params(config.model(), request));
     } catch (OpenAIException e) {
       return failure(e);
+    } catch (StackOverflowError e) {
+      // the SDK's parser recursing through a body nested deeper than CALL_STACK_BYTES allows (a thread may get a
+      // smaller stack than asked for); parsing holds no state, so the call just failed
+      return new ChatReply.Failure("malformed response: nested too deeply for the SDK's parser after "
+          + attempts() + " (the body's JSON nests hundreds of levels deep)");
+    }
+    if (completion == null) {
+      // a 2xx whose body is the JSON literal null: the SDK hands over null rather than failing
+      return new ChatReply.Failure("malformed response: the body is JSON null, not a chat completion, after "
+          + attempts());
     }
     try {
       return OpenAiReplies.of(completion);
     } catch (OpenAIException | IllegalArgumentException e) {
       // a field missing or of the wrong type (the SDK parses lazily), or a log-prob above 0
       return failure(e);
+    } catch (StackOverflowError e) {
+      return new ChatReply.Failure("malformed response: nested too deeply for the SDK's parser after "
+          + attempts() + " (the body's JSON nests hundreds of levels deep)");
     }
+  }
+
+  private String attempts() {
+    int n = budget.attemptsOfThisCall();
+    return n == 1 ? "1 attempt" : n + " attempts";
   }
 
   private ChatReply.Failure failure(Exception e) {
